@@ -1,0 +1,36 @@
+# The two commands of the README: `make serve` runs the product, `make test` the tests.
+# Both create .venv on first use, so a fresh machine needs only Python 3.10+ and make.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: serve test lint bench install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mentor-coach index
+	$(BIN)/mentor-coach search "how do I ask someone to mentor me"
+
+lint: $(STAMP)
+	$(BIN)/ruff check coach tests bench
+	$(BIN)/ruff format --check coach tests bench
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/retrieval.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,49 @@
+"""The public Python API of the coach (re-exported from ``coach``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coach.models import Passage
+from coach.settings import Settings, get_settings
+
+
+def search(query: str, k: int = 5, *, corpus: str | None = None) -> list[Passage]:
+    """The ``k`` passages that best answer ``query``, best first, each citable.
+
+    Raises :class:`coach.QueryError` for an empty or over-long query; returns ``[]`` when
+    the query has no searchable words or nothing matches. The shipped corpus is indexed
+    on first use.
+    """
+    from coach.errors import CorpusIndexError
+    from coach.index import Corpus
+    from coach.indexer import ensure_shipped
+    from coach.retrieval import check_query, hybrid_search
+
+    settings = get_settings()
+    check_query(query, settings)  # fail fast, before any index work
+    name = corpus or settings.corpus
+    if name == "default":
+        ensure_shipped(settings)
+    store = Corpus(settings, name)
+    if not store.exists():
+        raise CorpusIndexError(
+            f"Corpus '{name}' does not exist. Create it with "
+            f"`mentor-coach index PATH --corpus {name}`, or list corpora with "
+            "`mentor-coach corpus list`."
+        )
+    return hybrid_search(settings, store, query, k)
+
+
+def index(
+    paths: list[str | Path] | None = None,
+    *,
+    corpus: str | None = None,
+    settings: Settings | None = None,
+):  # -> IndexReport (imported lazily)
+    """Index files or folders (default: the shipped corpus) into a named corpus."""
+    from coach.indexer import index_paths
+
+    return index_paths(
+        settings or get_settings(), [Path(p) for p in paths] if paths else None, corpus
+    )

@@ -1,0 +1,72 @@
+"""Split a loaded document into heading-aware chunks with stable ids and metadata."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from coach.loaders import LoadedDoc
+
+
+@dataclass
+class Chunk:
+    """One retrievable piece of a document."""
+
+    id: str
+    text: str
+    title: str
+    section: str
+    source: str
+    tags: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def search_text(self) -> str:
+        """What retrieval matches against: the headings carry meaning too."""
+        return f"{self.title}\n{self.section}\n{self.text}"
+
+
+def chunk_id(source: str, section: str, ordinal: int) -> str:
+    """A stable id: the same file, section and position always give the same id."""
+    digest = hashlib.sha1(f"{source}\x00{section}\x00{ordinal}".encode()).hexdigest()
+    return digest[:20]
+
+
+def split(doc: LoadedDoc, source: str, size: int, overlap: int) -> list[Chunk]:
+    """Chunk ``doc`` by its headings, then by size with overlap inside long sections."""
+    from langchain_text_splitters import (
+        MarkdownHeaderTextSplitter,
+        RecursiveCharacterTextSplitter,
+    )
+
+    by_heading = MarkdownHeaderTextSplitter(
+        headers_to_split_on=[("#", "h1"), ("##", "h2"), ("###", "h3")],
+        strip_headers=True,
+    ).split_text(doc.markdown)
+    sizer = RecursiveCharacterTextSplitter(
+        chunk_size=size, chunk_overlap=min(overlap, size // 2)
+    )
+    chunks: list[Chunk] = []
+    seen: dict[str, int] = {}
+    for part in by_heading:
+        md = part.metadata
+        section = md.get("h2") or md.get("h1") or doc.title
+        if md.get("h2") and md.get("h3"):
+            section = f"{md['h2']} › {md['h3']}"
+        for piece in sizer.split_text(part.page_content):
+            text = piece.strip()
+            if not text:
+                continue
+            ordinal = seen.get(section, 0)
+            seen[section] = ordinal + 1
+            chunks.append(
+                Chunk(
+                    id=chunk_id(source, section, ordinal),
+                    text=text,
+                    title=doc.title,
+                    section=section,
+                    source=source,
+                    tags=list(doc.tags),
+                    sources=list(doc.sources),
+                )
+            )
+    return chunks

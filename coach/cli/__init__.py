@@ -1,0 +1,157 @@
+"""``mentor-coach``: the command line. Every command takes ``--json``.
+
+Errors print one line saying what went wrong and what to do (exit 2); a traceback is
+shown only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from coach.errors import CoachError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="mentor-coach",
+        description="Mentor Workbook's coach: index the mentoring corpus and search it.",
+    )
+    p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    ix = sub.add_parser("index", help="build or update a corpus from files and folders")
+    ix.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH",
+        help="files or folders (.md .txt .html .ipynb .pdf); default: the shipped corpus",
+    )
+    ix.add_argument("--corpus", metavar="NAME", help="corpus name (default: COACH_CORPUS)")
+    ix.add_argument("--json", action="store_true", help="print the report as JSON")
+    ix.set_defaults(func=_cmd_index)
+
+    se = sub.add_parser("search", help="search the corpus and print cited passages")
+    se.add_argument("query", metavar="QUERY")
+    se.add_argument("-k", type=int, default=5, metavar="N", help="how many passages (1-100)")
+    se.add_argument("--corpus", metavar="NAME", help="corpus name (default: COACH_CORPUS)")
+    se.add_argument("--json", action="store_true", help="print a JSON list of passages")
+    se.set_defaults(func=_cmd_search)
+
+    co = sub.add_parser("corpus", help="list or delete named corpora")
+    co_sub = co.add_subparsers(dest="action", metavar="ACTION", required=True)
+    cl = co_sub.add_parser("list", help="list corpora")
+    cl.add_argument("--json", action="store_true")
+    cl.set_defaults(func=_cmd_corpus_list)
+    cd = co_sub.add_parser("delete", help="delete a corpus and its index")
+    cd.add_argument("name", metavar="NAME")
+    cd.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    cd.add_argument("--json", action="store_true")
+    cd.set_defaults(func=_cmd_corpus_delete)
+    return p
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from coach.api import search
+
+    passages = search(args.query, k=args.k, corpus=args.corpus)
+    if args.json:
+        _print_json(
+            [p.model_dump(include={"id", "title", "section", "source", "score", "text"})
+             for p in passages]
+        )
+        return 0
+    from coach.cli.render import print_passages
+
+    print_passages(passages)
+    return 0
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    from coach.cli.render import print_index_report, progress_bar
+    from coach.indexer import index_paths
+    from coach.settings import get_settings
+
+    settings = get_settings()
+    with progress_bar(enabled=not args.json and sys.stderr.isatty()) as progress:
+        report = index_paths(settings, args.paths or None, args.corpus, progress=progress)
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        print_index_report(report)
+    return 1 if report.count("error") and not report.count("indexed") else 0
+
+
+def _cmd_corpus_list(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from coach.index import list_corpora
+    from coach.settings import get_settings
+
+    corpora = list_corpora(get_settings())
+    if args.json:
+        _print_json([asdict(c) for c in corpora])
+    elif not corpora:
+        print("No corpora yet. `mentor-coach index` builds the default one.")
+    else:
+        for c in corpora:
+            print(f"{c.name:<20} {c.chunks:>6} chunks  {c.files:>4} files  {c.embedder}")
+    return 0
+
+
+def _cmd_corpus_delete(args: argparse.Namespace) -> int:
+    from coach.index import Corpus
+    from coach.names import check_corpus_name
+    from coach.settings import get_settings
+
+    try:
+        name = check_corpus_name(args.name)
+    except ValueError as exc:
+        raise CoachError(str(exc)) from None
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CoachError(f"Refusing to delete corpus '{name}' without --yes.")
+        answer = input(f"Delete corpus '{name}' and its index? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing deleted.")
+            return 1
+    deleted = Corpus(get_settings(), name).drop()
+    if args.json:
+        _print_json({"corpus": name, "deleted": deleted})
+    elif deleted:
+        print(f"Deleted corpus '{name}'.")
+    else:
+        print(f"There is no corpus '{name}'.")
+    return 0 if deleted else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``mentor-coach``."""
+    args = _parser().parse_args(argv)
+    debug = args.debug or os.environ.get("COACH_DEBUG") == "1"
+    try:
+        return int(args.func(args))
+    except CoachError as exc:
+        if debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
+        if debug:
+            raise
+        print(
+            f"internal error: {type(exc).__name__}: {exc}. Run again with --debug and report it.",
+            file=sys.stderr,
+        )
+        return 1

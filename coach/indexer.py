@@ -1,0 +1,188 @@
+"""Build and update a corpus from files: skip what is unchanged, drop what was deleted,
+report every file, and never stop at a bad one."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from coach.chunking import split
+from coach.embeddings import get_embedder
+from coach.errors import CoachError
+from coach.index import Corpus
+from coach.loaders import LoadError, load
+from coach.paths import corpus_dir
+from coach.settings import Settings
+
+# Folders that never hold a person's documents.
+_SKIP_DIRS = {".git", ".hg", ".svn", ".ipynb_checkpoints", "__pycache__", "node_modules", ".venv"}
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class FileReport:
+    """What happened to one file."""
+
+    path: str
+    status: str  # indexed | unchanged | removed | skipped | error
+    chunks: int = 0
+    reason: str = ""
+
+
+@dataclass
+class IndexReport:
+    """What one indexing run did."""
+
+    corpus: str
+    embedder: str
+    files: list[FileReport] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        """How many files ended with ``status``."""
+        return sum(1 for f in self.files if f.status == status)
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready form."""
+        return {
+            "corpus": self.corpus,
+            "embedder": self.embedder,
+            "notices": self.notices,
+            "summary": {
+                s: self.count(s) for s in ("indexed", "unchanged", "removed", "skipped", "error")
+            },
+            "files": [asdict(f) for f in self.files],
+        }
+
+
+def _walk(root: Path) -> Iterable[Path]:
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root).parts
+        if any(part in _SKIP_DIRS or part.startswith(".") for part in rel):
+            continue
+        if p.is_file() or p.is_symlink():
+            yield p
+
+
+def _fingerprint(data: bytes, settings: Settings, embedder: str) -> str:
+    h = hashlib.sha256(data)
+    # Chunking and embedding settings change the stored result, so they are part of it.
+    h.update(f"|{settings.chunk_chars}|{settings.chunk_overlap}|{embedder}".encode())
+    return h.hexdigest()
+
+
+def index_paths(
+    settings: Settings,
+    paths: list[Path] | None = None,
+    corpus: str | None = None,
+    progress: Progress | None = None,
+) -> IndexReport:
+    """Index ``paths`` (files or folders; default: the shipped corpus) into ``corpus``."""
+    name = corpus or settings.corpus
+    embedder = get_embedder(settings)
+    store = Corpus(settings, name)
+    report = IndexReport(corpus=name, embedder=embedder.name)
+    roots = [Path(p).expanduser().resolve() for p in (paths or [corpus_dir()])]
+
+    if store.exists() and store.embedder != embedder.name:
+        old_roots = {s["root"] for s in store.file_states().values() if s["root"]}
+        report.notices.append(
+            f"Embeddings changed from {store.embedder} to {embedder.name}: rebuilding corpus "
+            f"'{name}' from scratch ({len(old_roots)} source folder(s))."
+        )
+        store.drop()
+        roots += [Path(r) for r in sorted(old_roots) if Path(r) not in roots and Path(r).exists()]
+    if not store.exists():
+        store.create(embedder.name)
+
+    states = store.file_states()
+    work: list[tuple[Path, Path]] = []  # (file, root)
+    for root in roots:
+        if root.is_dir():
+            work.extend((f, root) for f in _walk(root))
+        elif root.exists():
+            work.append((root, root))
+        else:
+            report.files.append(FileReport(str(root), "error", reason="not found"))
+
+    seen: set[str] = set()
+    for done, (path, root) in enumerate(work):
+        key = str(path)
+        if progress:
+            progress(len(work), done, key)
+        if key in seen:
+            continue
+        seen.add(key)
+        report.files.append(_index_one(settings, store, embedder, path, root, states.get(key)))
+    if progress:
+        progress(len(work), len(work), "")
+
+    # Files that were indexed under one of these folders and are gone now.
+    folders = {str(r) for r in roots if r.is_dir()}
+    for key, state in sorted(states.items()):
+        if key not in seen and (state["root"] in folders or not Path(key).exists()):
+            if state["root"] in folders or state["root"] == key:
+                store.remove_file(key)
+                report.files.append(FileReport(key, "removed", reason="file no longer exists"))
+    return report
+
+
+def _index_one(
+    settings: Settings,
+    store: Corpus,
+    embedder: object,
+    path: Path,
+    root: Path,
+    state: dict[str, str] | None,
+) -> FileReport:
+    key = str(path)
+    label = _label(path, root)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return FileReport(key, "error", reason=f"could not be read ({exc.strerror})")
+    fp = _fingerprint(data, settings, embedder.name)  # type: ignore[attr-defined]
+    if state and state["hash"] == fp:
+        return FileReport(key, "unchanged", reason="unchanged since the last run")
+    try:
+        doc = load(path, int(settings.max_file_mb * 1_000_000))
+        chunks = split(doc, label, settings.chunk_chars, settings.chunk_overlap)
+        if not chunks:
+            raise LoadError("no text found in the file")
+        vectors = embedder.embed_documents([c.search_text() for c in chunks])  # type: ignore[attr-defined]
+    except (LoadError, CoachError) as exc:
+        if state:
+            store.remove_file(key)  # its old chunks no longer match the file
+        status = "skipped" if "unsupported" in str(exc) or "empty" in str(exc) else "error"
+        return FileReport(key, status, reason=str(exc))
+    store.replace_file(key, str(root), fp, chunks, vectors)
+    return FileReport(key, "indexed", chunks=len(chunks))
+
+
+def _label(path: Path, root: Path) -> str:
+    """The citation label: ``folder/relative/path`` for folders, the file name for files."""
+    if root.is_dir():
+        return f"{root.name}/{path.relative_to(root).as_posix()}"
+    return path.name
+
+
+_ensured: set[tuple[str, str]] = set()
+
+
+def ensure_shipped(settings: Settings) -> None:
+    """Index the shipped corpus into the default corpus on first use in this process."""
+    key = (settings.chroma_url or str(settings.home), settings.corpus)
+    if key in _ensured:
+        return
+    if settings.corpus == "default":
+        report = index_paths(settings, None, "default")
+        errors = [f for f in report.files if f.status == "error"]
+        if errors:
+            raise CoachError(
+                "The shipped corpus could not be indexed: "
+                + "; ".join(f"{f.path}: {f.reason}" for f in errors[:3])
+            )
+    _ensured.add(key)

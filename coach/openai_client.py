@@ -1,0 +1,87 @@
+"""The one module that imports the ``openai`` SDK.
+
+Works with OpenAI and with any OpenAI-compatible server (Ollama, vLLM, LM Studio,
+llama.cpp) at ``OPENAI_BASE_URL``. Errors are turned into :class:`ModelServerError` with a
+message a person can act on; the API key never appears in them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coach.errors import CoachError, ConfigError
+from coach.settings import Settings
+
+
+class ModelServerError(CoachError):
+    """The model server could not be reached or gave an unusable answer."""
+
+
+_clients: dict[tuple[Any, ...], Any] = {}
+
+
+def client(settings: Settings) -> Any:
+    """An ``openai.OpenAI`` client for these settings (cached per configuration)."""
+    key_text = settings.api_key()
+    if not key_text and not settings.openai_base_url:
+        raise ConfigError(
+            "No model server is configured: set OPENAI_API_KEY for OpenAI, or "
+            "OPENAI_BASE_URL for a compatible server such as Ollama "
+            "(http://127.0.0.1:11434/v1)."
+        )
+    cache_key = (
+        hash(key_text),
+        settings.openai_base_url,
+        settings.request_timeout,
+        settings.max_retries,
+    )
+    c = _clients.get(cache_key)
+    if c is None:
+        import openai
+
+        # Local servers ignore the key, but the SDK insists on one.
+        c = openai.OpenAI(
+            api_key=key_text or "not-needed",
+            base_url=settings.openai_base_url,
+            timeout=settings.request_timeout,
+            max_retries=settings.max_retries,
+        )
+        _clients[cache_key] = c
+    return c
+
+
+def describe_error(exc: BaseException, settings: Settings) -> str:
+    """A short, key-free description of what went wrong talking to the server."""
+    import openai
+
+    where = settings.openai_base_url or "OpenAI"
+    if isinstance(exc, openai.APITimeoutError):
+        return f"the model server at {where} did not answer within {settings.request_timeout:g}s"
+    if isinstance(exc, openai.APIConnectionError):
+        return f"could not connect to the model server at {where}"
+    if isinstance(exc, openai.RateLimitError):
+        return f"the model server at {where} is rate limiting (HTTP 429) after retries"
+    if isinstance(exc, openai.AuthenticationError):
+        return f"the model server at {where} rejected the API key (HTTP 401); check OPENAI_API_KEY"
+    if isinstance(exc, openai.APIStatusError):
+        return f"the model server at {where} answered HTTP {exc.status_code}"
+    return f"the model server at {where} gave an unusable answer ({type(exc).__name__})"
+
+
+def embed(settings: Settings, texts: list[str]) -> list[list[float]]:
+    """Embed ``texts`` with ``settings.embedding_model``; raise :class:`ModelServerError`."""
+    import openai
+
+    try:
+        resp = client(settings).embeddings.create(model=settings.embedding_model, input=texts)
+    except openai.OpenAIError as exc:
+        raise ModelServerError(
+            f"Embedding failed: {describe_error(exc, settings)}. Check the server, or set "
+            "COACH_EMBEDDINGS=offline to index without a model server."
+        ) from None
+    data = sorted(resp.data, key=lambda d: d.index)
+    if len(data) != len(texts) or any(not d.embedding for d in data):
+        raise ModelServerError(
+            f"Embedding failed: the server returned {len(data)} vectors for {len(texts)} texts."
+        )
+    return [list(d.embedding) for d in data]

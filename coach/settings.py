@@ -1,0 +1,139 @@
+"""Every setting of the coach, in one place, read from the environment on first use.
+
+Precedence (highest first): explicit arguments to ``Settings(...)``, ``COACH_*``
+environment variables, the standard ``OPENAI_API_KEY`` / ``OPENAI_BASE_URL``, defaults.
+Nothing here runs at import time: call :func:`get_settings`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlparse
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from coach.errors import ConfigError
+
+
+def _default_home() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("mentor-workbook", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """All configuration of Mentor Workbook (environment prefix ``COACH_``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="COACH_", extra="ignore", populate_by_name=True, validate_default=True
+    )
+
+    home: Path = Field(
+        default_factory=_default_home,
+        description="Folder for all user data: the embedded index, the store, logs.",
+    )
+    corpus: str = Field(
+        "default", description="Name of the corpus that search and the coach read from."
+    )
+    chroma_url: str | None = Field(
+        None,
+        description="URL of a chroma server (e.g. http://127.0.0.1:8000). "
+        "Unset: an embedded store under COACH_HOME.",
+    )
+    embeddings: Literal["offline", "offline-hash", "openai"] = Field(
+        "offline",
+        description="Embedding provider: 'offline' (all-MiniLM-L6-v2 from the installed "
+        "model package, run locally, no network), 'offline-hash' (hashed word features, no "
+        "model at all) or 'openai' (OpenAI or the compatible server at OPENAI_BASE_URL).",
+    )
+    embedding_model: str = Field(
+        "text-embedding-3-small", description="Model name for the 'openai' embeddings."
+    )
+    offline_dims: int = Field(
+        1024, ge=64, le=8192, description="Vector size of the offline hashed embeddings."
+    )
+    openai_api_key: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("COACH_OPENAI_API_KEY", "OPENAI_API_KEY"),
+        description="API key for OpenAI or a compatible server. Never logged or exported.",
+    )
+    openai_base_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("COACH_OPENAI_BASE_URL", "OPENAI_BASE_URL"),
+        description="Base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1.",
+    )
+    model: str | None = Field(None, description="Chat model for the coach, e.g. gpt-4o-mini.")
+    request_timeout: float = Field(
+        30.0, gt=0, le=600, description="Seconds before a model-server request is abandoned."
+    )
+    max_retries: int = Field(
+        2, ge=0, le=10, description="Retries with backoff on 429 and 5xx answers."
+    )
+    max_query_chars: int = Field(
+        2000, ge=10, le=1_000_000, description="Longest question or search accepted."
+    )
+    max_file_mb: float = Field(
+        25.0, gt=0, description="Files larger than this are skipped when indexing."
+    )
+    chunk_chars: int = Field(1400, ge=200, le=20_000, description="Target chunk size.")
+    chunk_overlap: int = Field(200, ge=0, le=5_000, description="Overlap between chunks.")
+    # LinkedIn's limits change from time to time, so they are settings, not constants.
+    linkedin_note_limit_free: int = Field(
+        200, ge=1, description="Characters in a connection note, free account."
+    )
+    linkedin_note_limit_premium: int = Field(
+        300, ge=1, description="Characters in a connection note, Premium account."
+    )
+    inmail_subject_limit: int = Field(200, ge=1, description="Characters in an InMail subject.")
+    inmail_body_limit: int = Field(1900, ge=1, description="Characters in an InMail body.")
+
+    @field_validator("corpus")
+    @classmethod
+    def _corpus_name(cls, v: str) -> str:
+        from coach.names import check_corpus_name
+
+        return check_corpus_name(v)
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _chroma_url(cls, v: str | None) -> str | None:
+        if not v:
+            return None
+        parsed = urlparse(v)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError(
+                f"COACH_CHROMA_URL must look like http://127.0.0.1:8000, got {v!r}"
+            )
+        return v
+
+    @property
+    def chroma_path(self) -> Path:
+        """Where the embedded chroma store lives."""
+        return self.home / "chroma"
+
+    def api_key(self) -> str | None:
+        """The API key as plain text, for the one module that talks to the server."""
+        return self.openai_api_key.get_secret_value() if self.openai_api_key else None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read the settings once per process (call :func:`reset_settings` after changing env)."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"Invalid configuration: {problems}") from None
+
+
+def reset_settings() -> None:
+    """Forget the cached settings so the next call reads the environment again."""
+    get_settings.cache_clear()
