@@ -16,7 +16,7 @@ def search(query: str, k: int = 5, *, corpus: str | None = None) -> list[Passage
     on first use.
     """
     from coach.errors import CorpusIndexError
-    from coach.index import Corpus
+    from coach.vectorstore import Corpus
     from coach.indexer import ensure_shipped
     from coach.retrieval import check_query, hybrid_search
 

@@ -19,10 +19,22 @@ class Chunk:
     source: str
     tags: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
 
     def search_text(self) -> str:
-        """What retrieval matches against: the headings carry meaning too."""
-        return f"{self.title}\n{self.section}\n{self.text}"
+        """What the chunk's own vector is made from: its heading carries meaning too."""
+        return search_text(self.section, self.text)
+
+
+def search_text(section: str, text: str) -> str:
+    """The text a chunk is embedded from (the document title is left out on purpose: it is
+    shared by every chunk of a file and pulls them together)."""
+    return f"{section}\n{text}"
+
+
+def lexical_text(title: str, section: str, text: str, hints: list[str]) -> str:
+    """The text BM25 indexes for a chunk: headings, the questions it answers, the body."""
+    return "\n".join([title, section, *hints, text])
 
 
 def chunk_id(source: str, section: str, ordinal: int) -> str:
@@ -58,6 +70,8 @@ def split(doc: LoadedDoc, source: str, size: int, overlap: int) -> list[Chunk]:
                 continue
             ordinal = seen.get(section, 0)
             seen[section] = ordinal + 1
+            base = section.split(" › ")[0]
+            hints = doc.asks.get(base, []) if ordinal == 0 else []
             chunks.append(
                 Chunk(
                     id=chunk_id(source, section, ordinal),
@@ -67,6 +81,7 @@ def split(doc: LoadedDoc, source: str, size: int, overlap: int) -> list[Chunk]:
                     source=source,
                     tags=list(doc.tags),
                     sources=list(doc.sources),
+                    hints=list(hints),
                 )
             )
     return chunks

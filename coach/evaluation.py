@@ -12,11 +12,17 @@ from coach.models import Passage
 
 @dataclass
 class Question:
-    """A question with the corpus file and section that answer it."""
+    """A question with the corpus file and section that answer it, and any other sections
+    that answer it just as fully (the corpus repeats some facts across guides)."""
 
     q: str
     file: str
     section: str
+    also: list[tuple[str, str]] = field(default_factory=list)
+
+    def answers(self) -> set[tuple[str, str]]:
+        """Every (file, section) that counts as a hit."""
+        return {(self.file, self.section), *self.also}
 
 
 @dataclass
@@ -36,15 +42,16 @@ def load_questions(path: Path) -> list[Question]:
         if line.strip():
             row = json.loads(line)
             try:
-                out.append(Question(str(row["q"]), str(row["file"]), str(row["section"])))
+                also = [(str(a["file"]), str(a["section"])) for a in row.get("also", [])]
+                out.append(Question(str(row["q"]), str(row["file"]), str(row["section"]), also))
             except KeyError as exc:
                 raise ValueError(f"{path}:{n}: missing key {exc}") from None
     return out
 
 
 def is_hit(p: Passage, q: Question) -> bool:
-    """True when ``p`` comes from the question's file and section."""
-    return p.source.rsplit("/", 1)[-1] == q.file and p.section.split(" › ")[0] == q.section
+    """True when ``p`` comes from a section that answers the question."""
+    return (p.source.rsplit("/", 1)[-1], p.section.split(" › ")[0]) in q.answers()
 
 
 def evaluate(questions: list[Question], search: Callable[[str, int], list[Passage]]) -> EvalResult:

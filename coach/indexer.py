@@ -9,9 +9,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from coach.chunking import split
+from coach.embcache import cached_embed
 from coach.embeddings import get_embedder
 from coach.errors import CoachError
-from coach.index import Corpus
+from coach.vectorstore import Corpus
 from coach.loaders import LoadError, load
 from coach.paths import corpus_dir
 from coach.settings import Settings
@@ -80,15 +81,23 @@ def index_paths(
     corpus: str | None = None,
     progress: Progress | None = None,
 ) -> IndexReport:
-    """Index ``paths`` (files or folders; default: the shipped corpus) into ``corpus``."""
+    """Index ``paths`` (files or folders) into ``corpus``.
+
+    Without paths, the folders and files the corpus was built from are brought up to date;
+    a corpus that does not exist yet gets the shipped mentoring corpus.
+    """
     name = corpus or settings.corpus
     embedder = get_embedder(settings)
     store = Corpus(settings, name)
     report = IndexReport(corpus=name, embedder=embedder.name)
-    roots = [Path(p).expanduser().resolve() for p in (paths or [corpus_dir()])]
+    known_roots = sorted({s["root"] for s in store.file_states().values() if s["root"]})
+    if paths:
+        roots = [Path(p).expanduser().resolve() for p in paths]
+    else:  # no paths: bring the corpus's own sources up to date (a new one: the shipped corpus)
+        roots = [Path(r) for r in known_roots] or [corpus_dir()]
 
     if store.exists() and store.embedder != embedder.name:
-        old_roots = {s["root"] for s in store.file_states().values() if s["root"]}
+        old_roots = set(known_roots)
         report.notices.append(
             f"Embeddings changed from {store.embedder} to {embedder.name}: rebuilding corpus "
             f"'{name}' from scratch ({len(old_roots)} source folder(s))."
@@ -152,13 +161,19 @@ def _index_one(
         chunks = split(doc, label, settings.chunk_chars, settings.chunk_overlap)
         if not chunks:
             raise LoadError("no text found in the file")
-        vectors = embedder.embed_documents([c.search_text() for c in chunks])  # type: ignore[attr-defined]
+        texts = [c.search_text() for c in chunks] + [h for c in chunks for h in c.hints]
+        every = cached_embed(settings.cache_dir, embedder.name, texts, embedder.embed_documents)  # type: ignore[attr-defined]
+        vectors, flat = every[: len(chunks)], every[len(chunks) :]
     except (LoadError, CoachError) as exc:
         if state:
             store.remove_file(key)  # its old chunks no longer match the file
         status = "skipped" if "unsupported" in str(exc) or "empty" in str(exc) else "error"
         return FileReport(key, status, reason=str(exc))
-    store.replace_file(key, str(root), fp, chunks, vectors)
+    hint_vectors, at = [], 0
+    for c in chunks:
+        hint_vectors.append(flat[at : at + len(c.hints)])
+        at += len(c.hints)
+    store.replace_file(key, str(root), fp, chunks, vectors, hint_vectors)
     return FileReport(key, "indexed", chunks=len(chunks))
 
 

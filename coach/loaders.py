@@ -29,6 +29,8 @@ class LoadedDoc:
     markdown: str
     tags: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    # Questions people ask, per section heading: searched, never shown as passage text.
+    asks: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _decode(data: bytes) -> str:
@@ -86,11 +88,19 @@ def _load_markdown(text: str, path: Path) -> LoadedDoc:
     if not isinstance(sources, list):
         sources = [sources]
     title = str(meta.get("title") or _title_from(text, path.stem))
+    asks = meta.get("asks") or {}
+    if not isinstance(asks, dict) or not all(
+        isinstance(v, list) and all(isinstance(q, str) for q in v) for v in asks.values()
+    ):
+        raise LoadError(
+            "front matter 'asks' must map each section heading to a list of questions"
+        )
     return LoadedDoc(
         title=title,
         markdown=text,
         tags=[str(t) for t in tags if str(t).strip()],
         sources=[s for s in (_source_label(x) for x in sources) if s],
+        asks={str(k): [q.strip() for q in v if q.strip()] for k, v in asks.items()},
     )
 
 

@@ -70,16 +70,15 @@ def describe_error(exc: BaseException, settings: Settings) -> str:
 
 def embed(settings: Settings, texts: list[str]) -> list[list[float]]:
     """Embed ``texts`` with ``settings.embedding_model``; raise :class:`ModelServerError`."""
-    import openai
-
+    api = client(settings)
     try:
-        resp = client(settings).embeddings.create(model=settings.embedding_model, input=texts)
-    except openai.OpenAIError as exc:
+        resp = api.embeddings.create(model=settings.embedding_model, input=texts)
+        data = sorted(resp.data, key=lambda d: d.index)
+    except Exception as exc:  # SDK errors and malformed answers alike
         raise ModelServerError(
             f"Embedding failed: {describe_error(exc, settings)}. Check the server, or set "
             "COACH_EMBEDDINGS=offline to index without a model server."
         ) from None
-    data = sorted(resp.data, key=lambda d: d.index)
     if len(data) != len(texts) or any(not d.embedding for d in data):
         raise ModelServerError(
             f"Embedding failed: the server returned {len(data)} vectors for {len(texts)} texts."

@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from coach.chunking import lexical_text
 from coach.embeddings import get_embedder
 from coach.errors import CorpusIndexError, QueryError
-from coach.index import Corpus
+from coach.vectorstore import Corpus
 from coach.models import Passage
 from coach.settings import Settings
 from coach.text import get_analyzer, has_searchable_words
@@ -52,7 +53,14 @@ def _lexical_index(settings: Settings, corpus: Corpus) -> _Lexical:
     stored = corpus.all_chunks()
     analyzer = get_analyzer()
     docs = [
-        analyzer.analyse(f"{m.get('title', '')}\n{m.get('section', '')}\n{t}").tokens
+        analyzer.analyse(
+            lexical_text(
+                str(m.get("title", "")),
+                str(m.get("section", "")),
+                t,
+                [h for h in str(m.get("hints", "")).split("\n") if h],
+            )
+        ).tokens
         for t, m in zip(stored.texts, stored.metadatas)
     ]
     retriever = bm25s.BM25(k1=1.2, b=0.75)

@@ -24,6 +24,12 @@ def _default_home() -> Path:
     return Path(user_data_dir("mentor-workbook", appauthor=False))
 
 
+def _default_cache() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("mentor-workbook", appauthor=False))
+
+
 class Settings(BaseSettings):
     """All configuration of Mentor Workbook (environment prefix ``COACH_``)."""
 
@@ -34,6 +40,10 @@ class Settings(BaseSettings):
     home: Path = Field(
         default_factory=_default_home,
         description="Folder for all user data: the embedded index, the store, logs.",
+    )
+    cache_dir: Path | None = Field(
+        default_factory=_default_cache,
+        description="Cache of document vectors (safe to delete). Empty: no cache.",
     )
     corpus: str = Field(
         "default", description="Name of the corpus that search and the coach read from."

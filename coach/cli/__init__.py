@@ -93,7 +93,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
 def _cmd_corpus_list(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from coach.index import list_corpora
+    from coach.vectorstore import list_corpora
     from coach.settings import get_settings
 
     corpora = list_corpora(get_settings())
@@ -108,7 +108,7 @@ def _cmd_corpus_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_corpus_delete(args: argparse.Namespace) -> int:
-    from coach.index import Corpus
+    from coach.vectorstore import Corpus
     from coach.names import check_corpus_name
     from coach.settings import get_settings
 

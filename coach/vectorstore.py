@@ -133,9 +133,9 @@ class Corpus:
         return 0 if col is None else int((col.metadata or {}).get("revision", 0))
 
     def count(self) -> int:
-        """How many chunks are stored."""
+        """How many chunks are stored (not counting their question hints)."""
         col = self._get()
-        return 0 if col is None else int(col.count())
+        return 0 if col is None else len(col.get(where={"kind": "chunk"}, include=[])["ids"])
 
     def _bump(self) -> None:
         col = self._get()
@@ -160,29 +160,52 @@ class Corpus:
         return states
 
     def replace_file(
-        self, path: str, root: str, file_hash: str, chunks: list[Chunk], vectors: list[list[float]]
+        self,
+        path: str,
+        root: str,
+        file_hash: str,
+        chunks: list[Chunk],
+        vectors: list[list[float]],
+        hint_vectors: list[list[list[float]]],
     ) -> None:
-        """Store the chunks of one file, replacing whatever that file had before."""
+        """Store the chunks of one file, replacing whatever that file had before.
+
+        Each chunk is one record (kind ``chunk``); each question it answers (its hints) is
+        one more record (kind ``hint``) whose vector points back to the chunk through
+        ``parent``, so a question can match a question (multi-vector retrieval).
+        """
         col = self._get()
         col.delete(where={"path": path})
-        if chunks:
+        file_meta = {"path": path, "root": root, "file_hash": file_hash}
+        ids, docs, metas, vecs = [], [], [], []
+        for c, vec, hvecs in zip(chunks, vectors, hint_vectors):
+            ids.append(c.id)
+            docs.append(c.text)
+            vecs.append(vec)
+            metas.append(
+                {
+                    "kind": "chunk",
+                    "title": c.title,
+                    "section": c.section,
+                    "source": c.source,
+                    "tags": ", ".join(c.tags),
+                    "sources": " | ".join(c.sources),
+                    "hints": "\n".join(c.hints),
+                    **file_meta,
+                }
+            )
+            for n, (hint, hvec) in enumerate(zip(c.hints, hvecs)):
+                ids.append(f"{c.id}-q{n}")
+                docs.append(hint)
+                vecs.append(hvec)
+                metas.append({"kind": "hint", "parent": c.id, **file_meta})
+        for start in range(0, len(ids), 2000):  # stay under chroma's batch limit
+            end = start + 2000
             col.upsert(
-                ids=[c.id for c in chunks],
-                embeddings=vectors,
-                documents=[c.text for c in chunks],
-                metadatas=[
-                    {
-                        "title": c.title,
-                        "section": c.section,
-                        "source": c.source,
-                        "tags": ", ".join(c.tags),
-                        "sources": " | ".join(c.sources),
-                        "path": path,
-                        "root": root,
-                        "file_hash": file_hash,
-                    }
-                    for c in chunks
-                ],
+                ids=ids[start:end],
+                embeddings=vecs[start:end],
+                documents=docs[start:end],
+                metadatas=metas[start:end],
             )
         self._bump()
 
@@ -197,7 +220,7 @@ class Corpus:
         col = self._get()
         if col is None:
             return StoredChunks([], [], [])
-        got = col.get(include=["documents", "metadatas"])
+        got = col.get(where={"kind": "chunk"}, include=["documents", "metadatas"])
         rows = sorted(
             zip(got["ids"], got["documents"] or [], got["metadatas"] or []), key=lambda r: r[0]
         )
@@ -206,13 +229,26 @@ class Corpus:
         )
 
     def nearest(self, vector: list[float], n: int) -> list[tuple[str, float]]:
-        """The ``n`` nearest chunk ids with cosine similarity, best first."""
+        """The ``n`` nearest chunks with cosine similarity, best first.
+
+        A chunk scores the best similarity of its own vector and its questions' vectors.
+        """
         col = self._get()
-        total = self.count()
-        if col is None or total == 0:
+        total = 0 if col is None else int(col.count())
+        if total == 0:
             return []
-        res = col.query(query_embeddings=[vector], n_results=min(n, total), include=["distances"])
-        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+        res = col.query(
+            query_embeddings=[vector],
+            n_results=min(n * 8, total),
+            include=["distances", "metadatas"],
+        )
+        best: dict[str, float] = {}
+        for rid, dist, meta in zip(res["ids"][0], res["distances"][0], res["metadatas"][0]):
+            owner = str((meta or {}).get("parent") or rid)
+            sim = 1.0 - float(dist)
+            if sim > best.get(owner, -2.0):
+                best[owner] = sim
+        return sorted(best.items(), key=lambda r: -r[1])[:n]
 
 
 def list_corpora(settings: Settings) -> list[CorpusInfo]:

@@ -1,0 +1,65 @@
+"""Shared fixtures: every test gets its own COACH_HOME and a clean environment, so a
+developer's own configuration never leaks in."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+def _reset_process_state() -> None:
+    from coach import embeddings, indexer, retrieval, settings, vectorstore
+
+    settings.reset_settings()
+    vectorstore.forget_clients()
+    retrieval.forget_caches()
+    indexer._ensured.clear()
+    embeddings._cache.clear()
+
+
+@pytest.fixture(scope="session")
+def vector_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One embedding cache for the session: the offline model runs once per text."""
+    return tmp_path_factory.mktemp("vector-cache")
+
+
+@pytest.fixture(autouse=True)
+def clean_env(
+    tmp_path: Path, vector_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """Point COACH_HOME at a temporary folder and clear COACH_* / OPENAI_* variables."""
+    for name in list(os.environ):
+        if name.startswith(("COACH_", "OPENAI_")):
+            monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "coach-home"
+    monkeypatch.setenv("COACH_HOME", str(home))
+    monkeypatch.setenv("COACH_CACHE_DIR", str(vector_cache))
+    _reset_process_state()
+    yield home
+    _reset_process_state()
+
+
+@pytest.fixture(scope="session")
+def shared_home(tmp_path_factory: pytest.TempPathFactory, vector_cache: Path) -> Path:
+    """A COACH_HOME with the shipped corpus indexed once, for read-only search tests."""
+    home = tmp_path_factory.mktemp("indexed-home")
+    from coach.indexer import index_paths
+    from coach.settings import Settings
+
+    report = index_paths(Settings(home=home, cache_dir=vector_cache))
+    assert report.count("error") == 0, report.to_dict()
+    return home
+
+
+@pytest.fixture
+def indexed(shared_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Use the session's indexed COACH_HOME in this test."""
+    monkeypatch.setenv("COACH_HOME", str(shared_home))
+    _reset_process_state()
+    return shared_home

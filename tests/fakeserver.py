@@ -1,0 +1,122 @@
+"""A small OpenAI-compatible HTTP server for the tests, run in a thread on 127.0.0.1.
+
+It answers ``POST /v1/embeddings`` with deterministic bag-of-words vectors and can be
+scripted to fail: ``server.script(status=500, times=3)``, ``server.script(stall=2.0)``,
+``server.script(body=b"garbage")``. Every request is recorded in ``server.requests``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+DIMS = 64
+
+
+def bag_vector(text: str) -> list[float]:
+    """A deterministic unit vector from the words of ``text``."""
+    v = [0.0] * DIMS
+    for w in re.findall(r"[a-z]+", text.lower()):
+        h = int(hashlib.md5(w.encode()).hexdigest(), 16)
+        v[h % DIMS] += 1.0 if (h >> 8) & 1 else -1.0
+    n = math.sqrt(sum(x * x for x in v)) or 1.0
+    return [x / n for x in v]
+
+
+@dataclass
+class Fault:
+    status: int | None = None
+    stall: float = 0.0
+    body: bytes | None = None
+    times: int = 1
+
+
+@dataclass
+class FakeOpenAI:
+    """Handle on the running server."""
+
+    url: str = ""
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    _httpd: Any = None
+
+    def script(self, **kwargs: Any) -> None:
+        """Queue a fault for the next requests (status, stall seconds, raw body, times)."""
+        self.faults.append(Fault(**kwargs))
+
+    def _next_fault(self) -> Fault | None:
+        if not self.faults:
+            return None
+        f = self.faults[0]
+        f.times -= 1
+        if f.times <= 0:
+            self.faults.pop(0)
+        return f
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+def start() -> FakeOpenAI:
+    """Start the server on a free loopback port."""
+    state = FakeOpenAI()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:  # keep test output clean
+            pass
+
+        def _send(self, status: int, body: bytes, ctype: str = "application/json") -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", 0))
+            payload = json.loads(self.rfile.read(length) or b"{}")
+            state.requests.append(
+                {"path": self.path, "json": payload, "auth": self.headers.get("Authorization")}
+            )
+            fault = state._next_fault()
+            if fault and fault.stall:
+                time.sleep(fault.stall)
+            if fault and fault.status:
+                err = {"error": {"message": f"scripted {fault.status}", "type": "test"}}
+                self._send(fault.status, json.dumps(err).encode())
+                return
+            if fault and fault.body is not None:
+                self._send(200, fault.body)
+                return
+            if self.path.endswith("/embeddings"):
+                inputs = payload.get("input", [])
+                if isinstance(inputs, str):
+                    inputs = [inputs]
+                data = [
+                    {"object": "embedding", "index": i, "embedding": bag_vector(t)}
+                    for i, t in enumerate(inputs)
+                ]
+                body = {
+                    "object": "list",
+                    "data": data,
+                    "model": payload.get("model"),
+                    "usage": {"prompt_tokens": 1, "total_tokens": 1},
+                }
+                self._send(200, json.dumps(body).encode())
+                return
+            self._send(404, b'{"error": {"message": "not found"}}')
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    state._httpd = httpd
+    state.url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return state

@@ -1,0 +1,65 @@
+"""Small builders shared by the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A valid one-page PDF showing ``text`` (ASCII), written by hand: no PDF library."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    for off in offsets:
+        out += f"{off:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def mixed_folder(root: Path) -> Path:
+    """A folder with good, empty, binary and broken files of every supported kind."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "guide.md").write_text(
+        "---\ntitle: Peer mentoring circles\ntags: [peers]\n---\n# Peer mentoring circles\n\n"
+        "## Running a circle\n\nA circle of four colleagues meets monthly to swap advice on "
+        "negotiation and career moves.\n\n## Keeping notes\n\nEach member keeps a shared "
+        "log of actions agreed.\n",
+        encoding="utf-8",
+    )
+    (root / "notes.txt").write_text(
+        "Sabbatical planning\n\nAsk the mentor about taking a sabbatical.\n", encoding="utf-8"
+    )
+    (root / "page.html").write_text(
+        "<html><head><title>Reverse mentoring</title><script>alert('x')</script></head>"
+        "<body><h1>Reverse mentoring</h1><h2>Why juniors teach seniors</h2>"
+        "<p>Junior staff coach executives on new tools.</p></body></html>",
+        encoding="utf-8",
+    )
+    (root / "workbook.ipynb").write_text(
+        '{"cells": [{"cell_type": "markdown", "source": ["# Mentoring journal\\n", '
+        '"## Week one\\n", "Met my mentor and agreed on quarterly goals."]}, '
+        '{"cell_type": "code", "source": "print(1)"}], "metadata": {}, "nbformat": 4, '
+        '"nbformat_minor": 5}',
+        encoding="utf-8",
+    )
+    (root / "handout.pdf").write_bytes(minimal_pdf("Mentoring handout about shadowing days"))
+    (root / "empty.md").write_text("", encoding="utf-8")
+    (root / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    (root / "binary.txt").write_bytes(b"abc\x00\x01\x02" * 10)
+    (root / "latin1.txt").write_bytes("caf\xe9 au lait".encode("latin-1"))
+    (root / "broken.ipynb").write_text("{not json", encoding="utf-8")
+    (root / "bad-front.md").write_text("---\ntitle: [unclosed\n---\n# Body\n", encoding="utf-8")
+    return root

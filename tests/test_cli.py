@@ -1,0 +1,83 @@
+"""The `mentor-coach` command, run as a user runs it: a real subprocess."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers import mixed_folder
+
+EXE = str(Path(sys.executable).parent / "mentor-coach")
+
+
+def run(*args: str, home: Path | None = None, input: str | None = None):
+    env = dict(os.environ)
+    if home is not None:
+        env["COACH_HOME"] = str(home)
+    return subprocess.run(
+        [EXE, *args], capture_output=True, text=True, env=env, input=input, timeout=600
+    )
+
+
+def test_search_prints_cited_passages(indexed):
+    r = run("search", "how do I ask someone to mentor me", "-k", "3")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("source: corpus/") == 3
+    assert "[1] " in r.stdout
+
+
+def test_search_json_has_the_documented_fields(indexed):
+    r = run("search", "what do mentors get out of it", "-k", "4", "--json")
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert len(rows) == 4
+    assert all(set(row) == {"id", "title", "section", "source", "score", "text"} for row in rows)
+
+
+def test_bad_queries_give_one_line_errors_and_no_traceback(indexed):
+    for query, code, words in [("", 2, "empty"), ("x" * 100_000, 2, "too long"), ("?!", 0, "")]:
+        r = run("search", query)
+        assert r.returncode == code
+        assert "Traceback" not in r.stderr + r.stdout
+        assert words in r.stderr + r.stdout
+
+
+def test_index_reports_each_file_and_a_second_run_skips_everything(tmp_path):
+    folder = mixed_folder(tmp_path / "docs")
+    first = run("index", str(folder), "--corpus", "mine")
+    assert first.returncode == 0, first.stderr
+    for name, status in [("guide.md", "indexed"), ("binary.txt", "error"), ("empty.md", "skipped")]:
+        line = next(ln for ln in first.stdout.splitlines() if ln.rstrip(")").find(name) > 0)
+        assert status in line, line
+    assert "binary file" in first.stdout
+    second = run("index", str(folder), "--corpus", "mine", "--json")
+    report = json.loads(second.stdout)
+    assert report["summary"]["indexed"] == 0
+    assert report["summary"]["unchanged"] == 5
+    assert report["summary"]["error"] == 4
+
+
+def test_corpus_list_and_delete(tmp_path):
+    run("index", str(mixed_folder(tmp_path / "docs")), "--corpus", "mine")
+    listed = json.loads(run("corpus", "list", "--json").stdout)
+    assert [c["name"] for c in listed] == ["mine"]
+    refused = run("corpus", "delete", "mine", input="")
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    assert run("corpus", "delete", "mine", "--yes").returncode == 0
+    assert json.loads(run("corpus", "list", "--json").stdout) == []
+    bad = run("corpus", "delete", "../x", "--yes")
+    assert bad.returncode == 2 and "not allowed" in bad.stderr
+
+
+def test_a_misconfigured_environment_is_one_clear_line(tmp_path):
+    env_home = tmp_path / "h"
+    r = subprocess.run(
+        [EXE, "search", "mentor"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COACH_HOME": str(env_home), "COACH_CHROMA_URL": "nonsense"},
+    )
+    assert r.returncode == 2
+    assert r.stderr.startswith("error: Invalid configuration: chroma_url")
+    assert "Traceback" not in r.stderr

@@ -1,0 +1,66 @@
+import pytest
+
+import coach
+from coach import QueryError
+
+
+def test_results_are_cited_passages(indexed):
+    hits = coach.search("how do I ask someone to mentor me", k=5)
+    assert 1 <= len(hits) <= 5
+    for p in hits:
+        assert p.text and p.title and p.section and p.id
+        assert p.source.startswith("corpus/") and p.source.endswith(".md")
+        assert 0 < p.score <= 1
+    assert [p.score for p in hits] == sorted((p.score for p in hits), reverse=True)
+    assert hits[0].score == 1.0
+
+
+def test_k_limits_the_number_of_passages(indexed):
+    assert len(coach.search("finding a mentor", k=2)) == 2
+    assert len(coach.search("finding a mentor", k=12)) == 12
+
+
+@pytest.mark.parametrize("k", [0, -1, 101, 2.5, True])
+def test_bad_k_is_a_clear_error(indexed, k):
+    with pytest.raises(QueryError, match="k must be"):
+        coach.search("mentor", k=k)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n\t"])
+def test_an_empty_query_is_a_clear_error(indexed, query):
+    with pytest.raises(QueryError, match="empty"):
+        coach.search(query)
+
+
+def test_a_huge_query_is_refused_with_the_limit(indexed):
+    with pytest.raises(QueryError, match="too long.*2,000"):
+        coach.search("mentor " * 15_000)  # about 100 KB
+
+
+@pytest.mark.parametrize("query", ["?!?!", "...", "-- // ** ~~"])
+def test_pure_punctuation_finds_nothing_without_error(indexed, query):
+    assert coach.search(query) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "<script>alert(1)</script> mentor",
+        "¿Cómo encuentro un mentor? 導師 🚀",
+        "'; DROP TABLE chunks; --",
+        "\x00\x01 mentor",
+    ],
+)
+def test_odd_queries_never_crash(indexed, query):
+    hits = coach.search(query)
+    assert isinstance(hits, list)
+
+
+def test_the_figures_of_the_reference_articles_are_findable(indexed):
+    hits = coach.search("what percentage of CFOs said they had mentored someone", k=3)
+    assert any("62 percent" in p.text for p in hits)
+
+
+def test_everyday_words_reach_the_right_guide(indexed):
+    hits = coach.search("my boss could introduce me to a senior leader here", k=5)
+    assert any(p.source.endswith("where-to-find-a-mentor.md") for p in hits)
