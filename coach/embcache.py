@@ -21,7 +21,9 @@ def _key(embedder: str, text: str) -> str:
     return hashlib.sha256(f"{embedder}\x00{text}".encode()).hexdigest()
 
 
-def cached_embed(folder: Path | None, embedder: str, texts: list[str], embed: Embed) -> list[list[float]]:
+def cached_embed(
+    folder: Path | None, embedder: str, texts: list[str], embed: Embed
+) -> list[list[float]]:
     """Vectors for ``texts``: from the cache where known, from ``embed`` for the rest."""
     if not texts:
         return []

@@ -12,10 +12,10 @@ from coach.chunking import split
 from coach.embcache import cached_embed
 from coach.embeddings import get_embedder
 from coach.errors import CoachError
-from coach.vectorstore import Corpus
 from coach.loaders import LoadError, load
 from coach.paths import corpus_dir
 from coach.settings import Settings
+from coach.vectorstore import Corpus
 
 # Folders that never hold a person's documents.
 _SKIP_DIRS = {".git", ".hg", ".svn", ".ipynb_checkpoints", "__pycache__", "node_modules", ".venv"}
@@ -132,10 +132,10 @@ def index_paths(
     # Files that were indexed under one of these folders and are gone now.
     folders = {str(r) for r in roots if r.is_dir()}
     for key, state in sorted(states.items()):
-        if key not in seen and (state["root"] in folders or not Path(key).exists()):
-            if state["root"] in folders or state["root"] == key:
-                store.remove_file(key)
-                report.files.append(FileReport(key, "removed", reason="file no longer exists"))
+        single_and_gone = state["root"] == key and not Path(key).exists()
+        if key not in seen and (state["root"] in folders or single_and_gone):
+            store.remove_file(key)
+            report.files.append(FileReport(key, "removed", reason="file no longer exists"))
     return report
 
 

@@ -92,9 +92,7 @@ def _load_markdown(text: str, path: Path) -> LoadedDoc:
     if not isinstance(asks, dict) or not all(
         isinstance(v, list) and all(isinstance(q, str) for q in v) for v in asks.values()
     ):
-        raise LoadError(
-            "front matter 'asks' must map each section heading to a list of questions"
-        )
+        raise LoadError("front matter 'asks' must map each section heading to a list of questions")
     return LoadedDoc(
         title=title,
         markdown=text,

@@ -16,15 +16,16 @@ import numpy as np
 from coach.chunking import lexical_text
 from coach.embeddings import get_embedder
 from coach.errors import CorpusIndexError, QueryError
-from coach.vectorstore import Corpus
 from coach.models import Passage
 from coach.settings import Settings
 from coach.text import get_analyzer, has_searchable_words
+from coach.vectorstore import Corpus
 
 # Fusion parameters, chosen on the evaluation set's development split (see bench/).
 RRF_K = 20
 W_BM25 = 1.0
 W_DENSE = 0.8
+W_HINTS = 1.0
 CANDIDATES = 40
 
 
@@ -119,16 +120,15 @@ def hybrid_search(settings: Settings, corpus: Corpus, query: str, k: int) -> lis
         bm25_rank = sorted(
             ((int(i), float(scores[i])) for i in top if scores[i] > 0), key=lambda r: -r[1]
         )
-    dense_rank = [
-        (pos[cid], sim)
-        for cid, sim in corpus.nearest(embedder.embed_query(q), n)
-        if cid in pos and sim > 0.05
-    ]
-    if not bm25_rank and not dense_rank:
+    own, asked = corpus.nearest(embedder.embed_query(q), n)
+    dense_rank = [(pos[cid], sim) for cid, sim in own if cid in pos and sim > 0.05]
+    hint_rank = [(pos[cid], sim) for cid, sim in asked if cid in pos and sim > 0.05]
+    if not bm25_rank and not dense_rank and not hint_rank:
         return []
 
     fused: dict[int, float] = {}
-    for weight, ranking in ((W_BM25, bm25_rank), (W_DENSE, dense_rank)):
+    rankings = ((W_BM25, bm25_rank), (W_DENSE, dense_rank), (W_HINTS, hint_rank))
+    for weight, ranking in rankings:
         if weight <= 0:
             continue
         for rank, (i, _score) in enumerate(ranking):

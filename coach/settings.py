@@ -114,9 +114,7 @@ class Settings(BaseSettings):
             return None
         parsed = urlparse(v)
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            raise ValueError(
-                f"COACH_CHROMA_URL must look like http://127.0.0.1:8000, got {v!r}"
-            )
+            raise ValueError(f"COACH_CHROMA_URL must look like http://127.0.0.1:8000, got {v!r}")
         return v
 
     @property
@@ -138,8 +136,7 @@ def get_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}"
-            for e in exc.errors()
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
         )
         raise ConfigError(f"Invalid configuration: {problems}") from None
 

@@ -225,30 +225,41 @@ class Corpus:
             zip(got["ids"], got["documents"] or [], got["metadatas"] or []), key=lambda r: r[0]
         )
         return StoredChunks(
-            ids=[r[0] for r in rows], texts=[r[1] or "" for r in rows], metadatas=[dict(r[2] or {}) for r in rows]
+            ids=[r[0] for r in rows],
+            texts=[r[1] or "" for r in rows],
+            metadatas=[dict(r[2] or {}) for r in rows],
         )
 
-    def nearest(self, vector: list[float], n: int) -> list[tuple[str, float]]:
-        """The ``n`` nearest chunks with cosine similarity, best first.
+    def nearest(
+        self, vector: list[float], n: int
+    ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        """The ``n`` nearest chunks by their own vectors, and by their questions' vectors.
 
-        A chunk scores the best similarity of its own vector and its questions' vectors.
+        Both lists hold (chunk id, cosine similarity), best first; a chunk's question score
+        is the best similarity among the questions it answers.
         """
         col = self._get()
         total = 0 if col is None else int(col.count())
         if total == 0:
-            return []
+            return [], []
         res = col.query(
             query_embeddings=[vector],
             n_results=min(n * 8, total),
             include=["distances", "metadatas"],
         )
-        best: dict[str, float] = {}
+        own: dict[str, float] = {}
+        asked: dict[str, float] = {}
         for rid, dist, meta in zip(res["ids"][0], res["distances"][0], res["metadatas"][0]):
-            owner = str((meta or {}).get("parent") or rid)
+            parent = (meta or {}).get("parent")
+            target, key = (asked, str(parent)) if parent else (own, rid)
             sim = 1.0 - float(dist)
-            if sim > best.get(owner, -2.0):
-                best[owner] = sim
-        return sorted(best.items(), key=lambda r: -r[1])[:n]
+            if sim > target.get(key, -2.0):
+                target[key] = sim
+
+        def ranked(d: dict[str, float]) -> list[tuple[str, float]]:
+            return sorted(d.items(), key=lambda r: -r[1])[:n]
+
+        return ranked(own), ranked(asked)
 
 
 def list_corpora(settings: Settings) -> list[CorpusInfo]:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import coach
-from coach.vectorstore import list_corpora
 from coach.settings import get_settings, reset_settings
+from coach.vectorstore import list_corpora
 
 pytestmark = pytest.mark.server
 

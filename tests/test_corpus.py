@@ -61,9 +61,7 @@ def test_questions_people_ask_cover_every_section(path):
 
 
 def test_every_reference_article_is_credited_somewhere():
-    credited = {
-        src["title"] for p in FILES for src in (front_matter(p)[0]["sources"] or [])
-    }
+    credited = {src["title"] for p in FILES for src in (front_matter(p)[0]["sources"] or [])}
     assert set(SEED_TITLES.values()) <= credited
 
 
@@ -91,8 +89,16 @@ def test_each_fact_is_stated_in_the_file_the_coverage_list_names(entry):
 
 @pytest.mark.parametrize(
     "figure",
-    ["62 percent", "38 percent", "15 percent", "Robert Half Management Resources",
-     "1 or 2 specific points", "200 characters", "300 characters", "1,900"],
+    [
+        "62 percent",
+        "38 percent",
+        "15 percent",
+        "Robert Half Management Resources",
+        "1 or 2 specific points",
+        "200 characters",
+        "300 characters",
+        "1,900",
+    ],
 )
 def test_key_figures_are_in_the_corpus(figure):
     corpus = norm(" ".join(p.read_text(encoding="utf-8") for p in FILES))

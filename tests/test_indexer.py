@@ -3,9 +3,9 @@ from pathlib import Path
 import pytest
 
 import coach
-from coach.vectorstore import Corpus, list_corpora
 from coach.indexer import index_paths
 from coach.settings import Settings, get_settings, reset_settings
+from coach.vectorstore import Corpus, list_corpora
 from tests.helpers import mixed_folder
 
 

@@ -37,8 +37,12 @@ def test_index_and_search_through_an_openai_compatible_server(server, tmp_path):
 
 @pytest.mark.parametrize(
     "fault",
-    [{"status": 500, "times": 50}, {"status": 429, "times": 50}, {"body": b"not json", "times": 50},
-     {"stall": 1.5, "times": 50}],
+    [
+        {"status": 500, "times": 50},
+        {"status": 429, "times": 50},
+        {"body": b"not json", "times": 50},
+        {"stall": 1.5, "times": 50},
+    ],
     ids=["500", "429", "garbage", "timeout"],
 )
 def test_a_failing_server_is_reported_per_file_and_never_leaks_the_key(server, tmp_path, fault):

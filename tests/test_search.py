@@ -33,7 +33,7 @@ def test_an_empty_query_is_a_clear_error(indexed, query):
 
 
 def test_a_huge_query_is_refused_with_the_limit(indexed):
-    with pytest.raises(QueryError, match="too long.*2,000"):
+    with pytest.raises(QueryError, match=r"too long.*2,000"):
         coach.search("mentor " * 15_000)  # about 100 KB
 
 

@@ -28,7 +28,10 @@ def _parser() -> argparse.ArgumentParser:
 
     ix = sub.add_parser("index", help="build or update a corpus from files and folders")
     ix.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH",
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
         help="files or folders (.md .txt .html .ipynb .pdf); default: the shipped corpus",
     )
     ix.add_argument("--corpus", metavar="NAME", help="corpus name (default: COACH_CORPUS)")
@@ -65,8 +68,10 @@ def _cmd_search(args: argparse.Namespace) -> int:
     passages = search(args.query, k=args.k, corpus=args.corpus)
     if args.json:
         _print_json(
-            [p.model_dump(include={"id", "title", "section", "source", "score", "text"})
-             for p in passages]
+            [
+                p.model_dump(include={"id", "title", "section", "source", "score", "text"})
+                for p in passages
+            ]
         )
         return 0
     from coach.cli.render import print_passages
@@ -93,8 +98,8 @@ def _cmd_index(args: argparse.Namespace) -> int:
 def _cmd_corpus_list(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from coach.vectorstore import list_corpora
     from coach.settings import get_settings
+    from coach.vectorstore import list_corpora
 
     corpora = list_corpora(get_settings())
     if args.json:
@@ -108,9 +113,9 @@ def _cmd_corpus_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_corpus_delete(args: argparse.Namespace) -> int:
-    from coach.vectorstore import Corpus
     from coach.names import check_corpus_name
     from coach.settings import get_settings
+    from coach.vectorstore import Corpus
 
     try:
         name = check_corpus_name(args.name)
