@@ -76,6 +76,14 @@ class MiniLM:
         for k in list(self._w):
             if k.endswith(".weight") and self._w[k].ndim == 2 and "embeddings" not in k:
                 self._w[k] = np.ascontiguousarray(self._w[k].T)
+        # One (384, 1152) product for query, key and value instead of three small ones.
+        for i in range(LAYERS):
+            p = f"encoder.layer.{i}.attention.self."
+            parts = ("query", "key", "value")
+            self._w[p + "qkv.weight"] = np.ascontiguousarray(
+                np.concatenate([self._w[p + n + ".weight"] for n in parts], axis=1)
+            )
+            self._w[p + "qkv.bias"] = np.concatenate([self._w[p + n + ".bias"] for n in parts])
         self._tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tok.no_padding()  # the shipped tokenizer pads to 128; we pad per batch
         self._tok.enable_truncation(MAX_TOKENS)
@@ -109,9 +117,7 @@ class MiniLM:
             def heads(t: np.ndarray) -> np.ndarray:
                 return t.reshape(bsz, n, HEADS, hd).transpose(0, 2, 1, 3)
 
-            q = heads(lin(x, "attention.self.query"))
-            k = heads(lin(x, "attention.self.key"))
-            v = heads(lin(x, "attention.self.value"))
+            q, k, v = (heads(t) for t in np.split(lin(x, "attention.self.qkv"), 3, axis=-1))
             scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(hd)) + bias
             scores -= scores.max(-1, keepdims=True)
             probs = np.exp(scores)

@@ -17,6 +17,7 @@ from coach.names import check_corpus_name
 from coach.settings import Settings
 
 PREFIX = "mw-"
+HINT_SEP = "-q"  # a question's record id is <chunk id>-q<n>; chunk ids are hex, no dash
 _clients: dict[str, Any] = {}
 
 
@@ -195,7 +196,7 @@ class Corpus:
                 }
             )
             for n, (hint, hvec) in enumerate(zip(c.hints, hvecs)):
-                ids.append(f"{c.id}-q{n}")
+                ids.append(f"{c.id}{HINT_SEP}{n}")
                 docs.append(hint)
                 vecs.append(hvec)
                 metas.append({"kind": "hint", "parent": c.id, **file_meta})
@@ -239,22 +240,20 @@ class Corpus:
         is the best similarity among the questions it answers.
         """
         col = self._get()
-        total = 0 if col is None else int(col.count())
-        if total == 0:
+        if col is None:
             return [], []
-        res = col.query(
-            query_embeddings=[vector],
-            n_results=min(n * 8, total),
-            include=["distances", "metadatas"],
-        )
+        # Distances only: asking chroma for metadata makes a query several times slower,
+        # and a question's chunk is in its id (``<chunk id>-q<n>``). Chroma caps n_results
+        # at the collection size by itself.
+        res = col.query(query_embeddings=[vector], n_results=n * 8, include=["distances"])
         own: dict[str, float] = {}
         asked: dict[str, float] = {}
-        for rid, dist, meta in zip(res["ids"][0], res["distances"][0], res["metadatas"][0]):
-            parent = (meta or {}).get("parent")
-            target, key = (asked, str(parent)) if parent else (own, rid)
+        for rid, dist in zip(res["ids"][0], res["distances"][0]):
+            parent, is_hint, _ = rid.partition(HINT_SEP)
+            target = asked if is_hint else own
             sim = 1.0 - float(dist)
-            if sim > target.get(key, -2.0):
-                target[key] = sim
+            if sim > target.get(parent, -2.0):
+                target[parent] = sim
 
         def ranked(d: dict[str, float]) -> list[tuple[str, float]]:
             return sorted(d.items(), key=lambda r: -r[1])[:n]
