@@ -127,7 +127,7 @@ def big_latency(settings, questions) -> None:
     store = Corpus(settings, "bench20k")
     store.drop()
     store.create(emb.name)
-    n_chunks, per_file = 20_000, 100
+    n_chunks, per_file = 20_000, 2_000  # ten large files: bulk writes
     t0 = time.perf_counter()
     for f in range(n_chunks // per_file):
         chunks, vecs = [], []

@@ -65,4 +65,4 @@ def print_index_report(report: IndexReport) -> None:
     )
     print(f"corpus '{report.corpus}' ({report.embedder}): {summary}")
     if report.count("error"):
-        print("Files marked ! were not indexed; the reason is in brackets.", file=sys.stderr)
+        print("Files marked ! were not indexed; the reason follows each name.", file=sys.stderr)
