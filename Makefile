@@ -28,6 +28,7 @@ serve: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check coach tests bench
 	$(BIN)/ruff format --check coach tests bench
+	$(BIN)/mypy coach
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections import Counter
+from collections import defaultdict
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -61,9 +61,9 @@ class OfflineHashEmbedder:
                 self._slots[feature] = hit
         return hit
 
-    def _features(self, text: str) -> Counter[str]:
+    def _features(self, text: str) -> dict[str, float]:
         a = self._analyzer.analyse(text)
-        feats: Counter[str] = Counter()
+        feats: defaultdict[str, float] = defaultdict(float)
         for s in a.stems:
             feats["s:" + s] += self.W_STEM
         for c in a.concepts:
