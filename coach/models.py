@@ -18,11 +18,14 @@ class Passage(BaseModel):
     section: str
     source: str
     score: float
+    relevance: float = 0.0  # best cosine similarity of the query to this passage (0: none)
     tags: list[str] = []
     sources: list[str] = []
 
     @classmethod
-    def from_stored(cls, id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
+    def from_stored(
+        cls, id: str, text: str, meta: dict[str, Any], score: float, relevance: float = 0.0
+    ) -> Passage:
         """Build a passage from a stored chunk and its metadata."""
         tags = [t.strip() for t in str(meta.get("tags", "")).split(",") if t.strip()]
         sources = [s.strip() for s in str(meta.get("sources", "")).split(" | ") if s.strip()]
@@ -33,6 +36,7 @@ class Passage(BaseModel):
             section=str(meta.get("section", "")),
             source=str(meta.get("source", "")),
             score=score,
+            relevance=relevance,
             tags=tags,
             sources=sources,
         )

@@ -7,6 +7,8 @@ message a person can act on; the API key never appears in them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from coach.errors import CoachError, ConfigError
@@ -84,3 +86,69 @@ def embed(settings: Settings, texts: list[str]) -> list[list[float]]:
             f"Embedding failed: the server returned {len(data)} vectors for {len(texts)} texts."
         )
     return [list(d.embedding) for d in data]
+
+
+@dataclass
+class Completion:
+    """A chat completion: its text and the tokens it used (0 when the server did not say)."""
+
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+def chat(
+    settings: Settings,
+    system: str,
+    user: str,
+    on_token: Callable[[str], None] | None = None,
+    json_mode: bool = False,
+) -> Completion:
+    """One chat completion from ``settings.model``, streamed to ``on_token`` when given.
+
+    Raises :class:`ModelServerError` for anything that is not a usable, non-empty answer:
+    timeouts, refused connections, 429 after the SDK's retries with backoff, 5xx, malformed
+    or empty output.
+    """
+    api = client(settings)
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    extra: dict[str, Any] = {"response_format": {"type": "json_object"}} if json_mode else {}
+    try:
+        if on_token is None:
+            resp = api.chat.completions.create(model=settings.model, messages=messages, **extra)
+            text = resp.choices[0].message.content or ""
+            usage = resp.usage
+            done = Completion(
+                text,
+                getattr(usage, "prompt_tokens", 0) or 0,
+                getattr(usage, "completion_tokens", 0) or 0,
+            )
+        else:
+            stream = api.chat.completions.create(
+                model=settings.model,
+                messages=messages,
+                stream=True,
+                stream_options={"include_usage": True},
+                **extra,
+            )
+            parts: list[str] = []
+            done = Completion("")
+            for chunk in stream:
+                if getattr(chunk, "usage", None):
+                    done.prompt_tokens = chunk.usage.prompt_tokens or 0
+                    done.completion_tokens = chunk.usage.completion_tokens or 0
+                for choice in chunk.choices or []:
+                    piece = getattr(choice.delta, "content", None) or ""
+                    if piece:
+                        parts.append(piece)
+                        on_token(piece)
+            done.text = "".join(parts)
+    except ModelServerError:
+        raise
+    except Exception as exc:  # SDK errors, broken streams and malformed answers alike
+        raise ModelServerError(describe_error(exc, settings)) from None
+    if not done.text.strip():
+        raise ModelServerError(
+            f"the model server at {settings.openai_base_url or 'OpenAI'} returned an empty answer"
+        )
+    return done

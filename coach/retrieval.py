@@ -137,7 +137,16 @@ def hybrid_search(settings: Settings, corpus: Corpus, query: str, k: int) -> lis
     if not best:
         return []
     top_score = best[0][1]
+    sims: dict[int, float] = {}
+    for i, sim in dense_rank + hint_rank:
+        sims[i] = max(sims.get(i, 0.0), sim)
     return [
-        Passage.from_stored(lex.ids[i], lex.texts[i], lex.metadatas[i], round(s / top_score, 4))
+        Passage.from_stored(
+            lex.ids[i],
+            lex.texts[i],
+            lex.metadatas[i],
+            round(s / top_score, 4),
+            round(sims.get(i, 0.0), 4),
+        )
         for i, s in best
     ]

@@ -75,7 +75,19 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("COACH_OPENAI_BASE_URL", "OPENAI_BASE_URL"),
         description="Base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1.",
     )
+    provider: Literal["auto", "offline", "openai"] = Field(
+        "auto",
+        description="Coach engine: 'offline' (templates and extraction, no network), 'openai' "
+        "(OpenAI or a compatible server), or 'auto': openai when OPENAI_API_KEY or "
+        "OPENAI_BASE_URL is set, offline otherwise.",
+    )
     model: str | None = Field(None, description="Chat model for the coach, e.g. gpt-4o-mini.")
+    min_relevance: float = Field(
+        0.35,
+        ge=0,
+        le=1,
+        description="Below this similarity to every passage, a question is 'not covered'.",
+    )
     request_timeout: float = Field(
         30.0, gt=0, le=600, description="Seconds before a model-server request is abandoned."
     )
@@ -99,6 +111,14 @@ class Settings(BaseSettings):
     )
     inmail_subject_limit: int = Field(200, ge=1, description="Characters in an InMail subject.")
     inmail_body_limit: int = Field(1900, ge=1, description="Characters in an InMail body.")
+    # House limits: short first messages get answered; LinkedIn itself allows more.
+    linkedin_message_limit: int = Field(
+        1200, ge=1, description="House limit for a first LinkedIn message, in characters."
+    )
+    email_limit: int = Field(1500, ge=1, description="House limit for a first e-mail body.")
+    email_subject_limit: int = Field(120, ge=1, description="House limit for an e-mail subject.")
+    follow_up_limit: int = Field(600, ge=1, description="House limit for a follow-up.")
+    thank_you_limit: int = Field(800, ge=1, description="House limit for a thank-you note.")
 
     @field_validator("corpus")
     @classmethod
@@ -121,6 +141,28 @@ class Settings(BaseSettings):
     def chroma_path(self) -> Path:
         """Where the embedded chroma store lives."""
         return self.home / "chroma"
+
+    @property
+    def log_path(self) -> Path:
+        """The SQLite turn log of every coach call."""
+        return self.home / "coach-log.sqlite3"
+
+    def engine(self) -> str:
+        """The coach engine these settings select: 'offline' or 'openai'."""
+        if self.provider == "offline":
+            return "offline"
+        configured = bool(self.openai_api_key or self.openai_base_url)
+        if self.provider == "auto" and not configured:
+            return "offline"
+        if not self.model:
+            what = "OPENAI_API_KEY" if self.openai_api_key else "OPENAI_BASE_URL"
+            if self.provider == "openai" and not configured:
+                what = "COACH_PROVIDER=openai"
+            raise ConfigError(
+                f"{what} is set but COACH_MODEL is empty; set COACH_MODEL (e.g. gpt-4o-mini, "
+                "or llama3.2 for Ollama) or set COACH_PROVIDER=offline"
+            )
+        return "openai"
 
     def api_key(self) -> str | None:
         """The API key as plain text, for the one module that talks to the server."""

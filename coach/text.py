@@ -27,7 +27,7 @@ STOPWORDS = frozenset(
     theirs them themselves then there these they this those through to too under until up
     very was we were what when where which while who whom why will with would you your yours
     yourself yourselves i've i'd i'll you're you've you'd don't doesn't didn't can't won't
-    also get got really much many make us let via etc""".split()  # noqa: SIM905
+    also get got really much many make us let via etc""".split()
 )
 
 

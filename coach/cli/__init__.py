@@ -21,7 +21,8 @@ Handler = Callable[[argparse.Namespace], int]
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="mentor-coach",
-        description="Mentor Workbook's coach: index the mentoring corpus and search it.",
+        description="Mentor Workbook's coach: search the mentoring guides, ask questions, "
+        "draft outreach and plan meetings. Nothing is ever sent for you.",
     )
     p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -44,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     se.add_argument("--corpus", metavar="NAME", help="corpus name (default: COACH_CORPUS)")
     se.add_argument("--json", action="store_true", help="print a JSON list of passages")
     se.set_defaults(func=_cmd_search)
+
+    from coach.cli.coach_cmds import add_commands
+
+    add_commands(sub)
 
     co = sub.add_parser("corpus", help="list or delete named corpora")
     co_sub = co.add_subparsers(dest="action", metavar="ACTION", required=True)

@@ -1,0 +1,197 @@
+"""The checks every draft carries: the qualities of outreach that gets answered.
+
+Each check is pure text analysis against the inputs, so the same checks judge offline
+drafts and model drafts alike. Which checks apply to a kind is listed in its prompt file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from coach.profiles import MentorCandidate, Profile
+from coach.results import Check
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_ASK = re.compile(
+    r"\b(\d{1,2}|ten|fifteen|twenty|thirty)[- ]?(minute|min)s?\b|\bone (quick |short )?question\b"
+    r"|\bquick question\b|\bshort call\b|\bbrief call\b",
+    re.IGNORECASE,
+)
+_BIG_ASK = re.compile(r"\bbe my mentor\b|\bmentor me\b|\bhire me\b|\ba job\b", re.IGNORECASE)
+_PLACEHOLDER = re.compile(
+    r"\{[^}]*\}|\[[A-Za-z ]{2,30}\]|<[A-Za-z ]{2,30}>|\bXX+\b|\bTODO\b|\blorem ipsum\b|\$\{",
+    re.IGNORECASE,
+)
+_PLURAL_GREETING = re.compile(
+    r"^\s*(hi|hello|dear|hey)\s+(all|everyone|team|both|folks|there|sir or madam)\b",
+    re.IGNORECASE,
+)
+# Capitalised words that need no support from the inputs.
+_COMMON = set(
+    """I I'm I've I'd I'll LinkedIn InMail Monday Tuesday Wednesday Thursday Friday Saturday
+    Sunday January February March April May June July August September October November
+    December OK Premium Zoom Teams""".split()
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a draft is judged against."""
+
+    kind: str
+    me: Profile
+    mentor: MentorCandidate
+    limit: int
+    subject_limit: int | None
+    allowed_words: frozenset[str]  # words of the templates and prompt files
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def note_key(note: str) -> str:
+    """The part of a note a draft must contain to count as mentioning it: its first four
+    words (or all of them, for a shorter note)."""
+    return " ".join(_WORD.findall(note.lower())[:4])
+
+
+def notes_mentioned(text: str, mentor: MentorCandidate) -> int:
+    """How many of the mentor's notes the text refers to."""
+    t = _norm(text)
+    return sum(1 for n in mentor.notes if note_key(n) and note_key(n) in t)
+
+
+def _fits(text: str, subject: str | None, ctx: Context) -> Check:
+    n = len(text)
+    ok = 0 < n <= ctx.limit
+    detail = f"{n} of {ctx.limit} characters"
+    if ctx.subject_limit is not None:
+        s = len(subject or "")
+        ok = ok and 0 < s <= ctx.subject_limit
+        detail += f"; subject {s} of {ctx.subject_limit}"
+    return Check(name="fits-limit", passed=ok, detail=detail)
+
+
+def _points(text: str, subject: str | None, ctx: Context) -> Check:
+    n = notes_mentioned(text, ctx.mentor)
+    return Check(
+        name="mentions-specific-points",
+        passed=1 <= n <= 2,
+        detail=f"refers to {n} of the points you noted about {ctx.mentor.first_name}"
+        + ("" if 1 <= n <= 2 else " (one or two is best)"),
+    )
+
+
+def _who(text: str, subject: str | None, ctx: Context) -> Check:
+    t = _norm(text)
+    has_name = _norm(ctx.me.first_name) in t
+    words = _WORD.findall(ctx.me.headline.lower())
+    pairs = {" ".join(words[i : i + 2]) for i in range(len(words) - 1)} or set(words)
+    has_role = any(p and p in t for p in pairs) or (
+        bool(ctx.me.organization) and _norm(ctx.me.organization) in t
+    )
+    if not ctx.me.headline and not ctx.me.organization:
+        has_role = True  # nothing to say beyond the name
+    return Check(
+        name="says-who-i-am",
+        passed=has_name and has_role,
+        detail="your name and what you do" if has_name and has_role else "add your name and role",
+    )
+
+
+def _why(text: str, subject: str | None, ctx: Context) -> Check:
+    ok = _norm(ctx.mentor.first_name) in _norm(text) and notes_mentioned(text, ctx.mentor) >= 1
+    return Check(
+        name="says-why-you",
+        passed=ok,
+        detail="addresses them and says what drew you to them"
+        if ok
+        else "say what drew you to this person",
+    )
+
+
+def _ask(text: str, subject: str | None, ctx: Context) -> Check:
+    small = len(_ASK.findall(text))
+    questions = text.count("?")
+    big = bool(_BIG_ASK.search(text))
+    ok = small >= 1 and questions <= 1 and not big
+    if big:
+        detail = "asks for too much at once (save 'mentor' for later)"
+    elif not small:
+        detail = "ask for one small, time-bounded thing, such as a 15-minute call"
+    elif questions > 1:
+        detail = f"{questions} questions; keep to one ask"
+    else:
+        detail = "one small, time-bounded ask"
+    return Check(name="one-small-ask", passed=ok, detail=detail)
+
+
+def _thanks(text: str, subject: str | None, ctx: Context) -> Check:
+    ok = bool(re.search(r"\bthank", text, re.IGNORECASE)) and not _BIG_ASK.search(text)
+    return Check(name="says-thank-you", passed=ok, detail="thanks them, asks for nothing big")
+
+
+def _placeholders(text: str, subject: str | None, ctx: Context) -> Check:
+    found = _PLACEHOLDER.findall(f"{subject or ''}\n{text}")
+    return Check(
+        name="no-placeholders",
+        passed=not found,
+        detail="no template syntax left" if not found else f"remove {found[0]!r}",
+    )
+
+
+def _names(text: str, subject: str | None, ctx: Context) -> Check:
+    """Capitalised words inside sentences must come from the inputs or the templates."""
+    support = " ".join([*_input_texts(ctx.me, ctx.mentor), *ctx.allowed_words, *_COMMON])
+    known = set(_WORD.findall(support.lower()))
+    unsupported = []
+    for sentence in re.split(r"(?<=[.!?:\n])\s+", f"{subject or ''}\n{text}"):
+        words = _WORD.findall(sentence)
+        for w in words[1:]:
+            if w[0].isupper() and not all(t in known for t in _WORD.findall(w.lower())):
+                unsupported.append(w)
+    return Check(
+        name="no-unsupported-names",
+        passed=not unsupported,
+        detail="every name comes from your inputs"
+        if not unsupported
+        else f"not in your inputs: {', '.join(sorted(set(unsupported))[:3])}",
+    )
+
+
+def _recipient(text: str, subject: str | None, ctx: Context) -> Check:
+    head = text[:80]
+    ok = _norm(ctx.mentor.first_name) in _norm(head) and not _PLURAL_GREETING.search(head)
+    return Check(
+        name="one-recipient",
+        passed=ok,
+        detail=f"written to {ctx.mentor.first_name} alone" if ok else "greet one person by name",
+    )
+
+
+def _input_texts(me: Profile, mentor: MentorCandidate) -> list[str]:
+    texts = [me.name, me.headline, me.organization, me.industry, *me.offer]
+    texts += [t for g in me.goals for t in (g.title, g.why)]
+    texts += [mentor.name, mentor.headline, mentor.organization, *mentor.notes]
+    return [*texts, mentor.mutual_connection]
+
+
+CHECKS: dict[str, Callable[[str, str | None, Context], Check]] = {
+    "fits-limit": _fits,
+    "mentions-specific-points": _points,
+    "says-who-i-am": _who,
+    "says-why-you": _why,
+    "one-small-ask": _ask,
+    "says-thank-you": _thanks,
+    "no-placeholders": _placeholders,
+    "no-unsupported-names": _names,
+    "one-recipient": _recipient,
+}
+
+
+def run_checks(names: list[str], text: str, subject: str | None, ctx: Context) -> list[Check]:
+    """Run the named checks on a draft."""
+    return [CHECKS[n](text, subject, ctx) for n in names]

@@ -1,0 +1,173 @@
+"""`mentor-coach ask | draft | agenda | doctor`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from coach.errors import CoachError
+
+
+def add_commands(sub: Any) -> None:
+    """Register the coach commands on the CLI's subparsers."""
+    a = sub.add_parser("ask", help="ask the coach a question; the answer cites its sources")
+    a.add_argument("question", metavar="QUESTION")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_ask)
+
+    d = sub.add_parser("draft", help="draft outreach to a possible mentor (never sent)")
+    d.add_argument(
+        "kind",
+        choices=["linkedin-note", "linkedin-message", "inmail", "email", "follow-up", "thank-you"],
+    )
+    d.add_argument("--me", type=Path, required=True, help="your profile (see examples/me.yaml)")
+    d.add_argument("--mentor", type=Path, required=True, help="the mentor (examples/mentor.yaml)")
+    d.add_argument("--alternatives", type=int, default=1, choices=[1, 2, 3])
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(func=cmd_draft)
+
+    g = sub.add_parser("agenda", help="plan a mentoring meeting that fits its length")
+    g.add_argument("phase", choices=["first-meeting", "agreement", "development", "closing"])
+    g.add_argument("--me", type=Path, required=True)
+    g.add_argument("--mentor", type=Path, required=True)
+    g.add_argument("--minutes", type=int, default=45)
+    g.add_argument("--markdown", type=Path, metavar="FILE", help="also write the agenda here")
+    g.add_argument("--ics", type=Path, metavar="FILE", help="also write a calendar event here")
+    g.add_argument("--start", metavar="'YYYY-MM-DD HH:MM'", help="meeting start, for --ics")
+    g.add_argument("--json", action="store_true")
+    g.set_defaults(func=cmd_agenda)
+
+    doc = sub.add_parser("doctor", help="what is configured and reachable (secrets masked)")
+    doc.add_argument("--json", action="store_true")
+    doc.set_defaults(func=cmd_doctor)
+
+
+def _dump(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _streamer(args: argparse.Namespace) -> Any:
+    """Print tokens as a model writes them (never in --json mode)."""
+    from coach.settings import get_settings
+
+    if args.json or get_settings().engine() != "openai":
+        return None
+    print("The model is writing…", file=sys.stderr)
+
+    def on_token(piece: str) -> None:
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+
+    return on_token
+
+
+def _sources(passages: list[Any]) -> None:
+    if passages:
+        print("\nSources:")
+        for n, p in enumerate(passages, 1):
+            print(f"  [{n}] {p.title} › {p.section} ({p.source})")
+
+
+def _engine_line(provider: str, fallback: str | None) -> None:
+    if fallback:
+        print(f"note: {fallback}", file=sys.stderr)
+    print(f"(coach engine: {provider})", file=sys.stderr)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer a question from the corpus."""
+    from coach.tasks import ask
+
+    stream = _streamer(args)
+    answer = ask(args.question, on_token=stream)
+    if args.json:
+        _dump(answer.model_dump(mode="json"))
+        return 0
+    if stream:
+        print("\n")
+    print(answer.text)
+    _sources(answer.citations)
+    _engine_line(answer.provider, answer.fallback_reason)
+    return 0
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    """Draft outreach and show its checks and sources."""
+    from coach.profiles import MentorCandidate, Profile
+    from coach.tasks import draft
+
+    me, mentor = Profile.from_yaml(args.me), MentorCandidate.from_yaml(args.mentor)
+    stream = _streamer(args)
+    result = draft(args.kind, me, mentor, alternatives=args.alternatives, on_token=stream)
+    if args.json:
+        _dump(result.model_dump(mode="json"))
+        return 0
+    if stream:
+        print("\n")
+    for n, version in enumerate([result, *result.alternatives], 1):
+        if args.alternatives > 1:
+            print(f"--- version {n} ---")
+        if version.subject:
+            print(f"Subject: {version.subject}\n")
+        print(version.text)
+        print("\nChecks:")
+        for c in version.checks:
+            print(f"  {'✓' if c.passed else '✗'} {c.name}: {c.detail}")
+        print()
+    for tip in result.advice:
+        print(f"Tip: {tip}")
+    _sources(result.citations)
+    print("\nNothing has been sent: copy the text and send it yourself.")
+    _engine_line(result.provider, result.fallback_reason)
+    return 0
+
+
+def cmd_agenda(args: argparse.Namespace) -> int:
+    """Plan a meeting; optionally write Markdown and .ics files."""
+    from coach.exports import agenda_ics, agenda_markdown
+    from coach.profiles import MentorCandidate, Profile
+    from coach.tasks import agenda
+
+    me, mentor = Profile.from_yaml(args.me), MentorCandidate.from_yaml(args.mentor)
+    result = agenda(args.phase, me, mentor, args.minutes)
+    md = agenda_markdown(result)
+    if args.markdown:
+        args.markdown.write_text(md, encoding="utf-8")
+    if args.ics:
+        if not args.start:
+            raise CoachError("--ics needs --start 'YYYY-MM-DD HH:MM' (the meeting's start)")
+        try:
+            start = dt.datetime.fromisoformat(args.start)
+        except ValueError:
+            raise CoachError(
+                f"--start {args.start!r} is not a date and time like 2026-12-01 10:00"
+            ) from None
+        args.ics.write_bytes(agenda_ics(result, start))
+    if args.json:
+        _dump(result.model_dump(mode="json"))
+        return 0
+    print(md, end="")
+    for path in (args.markdown, args.ics):
+        if path:
+            print(f"wrote {path}", file=sys.stderr)
+    _engine_line(result.provider, result.fallback_reason)
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Report configuration and reachability, with secrets masked."""
+    from coach.doctor import diagnose
+
+    report = diagnose()
+    if args.json:
+        _dump(report)
+        return 0
+    for section, rows in report.items():
+        print(section)
+        for key, value in rows.items():
+            print(f"  {key:<22} {value}")
+    return 0

@@ -1,0 +1,60 @@
+"""`mentor-coach doctor`: what is configured and what is reachable. Secrets are masked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _mask(secret: str | None) -> str:
+    if not secret:
+        return "not set"
+    return f"set (…{secret[-2:]})" if len(secret) > 8 else "set"
+
+
+def diagnose() -> dict[str, dict[str, Any]]:
+    """A report in sections; every value is safe to print or share."""
+    from coach.errors import CoachError
+    from coach.minilm import model_dir
+    from coach.settings import get_settings
+
+    s = get_settings()
+    try:
+        engine = s.engine()
+    except CoachError as exc:
+        engine = f"misconfigured: {exc}"
+    coach = {
+        "engine": engine,
+        "model": s.model or "not set",
+        "OPENAI_API_KEY": _mask(s.api_key()),
+        "OPENAI_BASE_URL": s.openai_base_url or "not set (api.openai.com)",
+        "model server": _server(s) if engine == "openai" else "not used",
+    }
+    store = {
+        "COACH_HOME": str(s.home),
+        "vector store": s.chroma_url or f"embedded ({s.chroma_path})",
+        "embeddings": s.embeddings,
+        "offline model": str(model_dir()) if model_dir() else "not installed",
+        "turn log": str(s.log_path),
+    }
+    try:
+        from coach.vectorstore import Corpus
+
+        c = Corpus(s, s.corpus)
+        store["corpus"] = (
+            f"'{s.corpus}': {c.count()} chunks, {c.embedder}" if c.exists() else "not built yet"
+        )
+    except CoachError as exc:
+        store["corpus"] = f"unreachable: {exc}"
+    return {"coach": coach, "store": store}
+
+
+def _server(s: Any) -> str:
+    """Ask the model server for its models, quickly; say what happened."""
+    from coach.openai_client import client, describe_error
+
+    try:
+        models = client(s).with_options(timeout=5, max_retries=0).models.list()
+        names = [m.id for m in models.data][:5]
+        return "reachable" + (f"; models: {', '.join(names)}" if names else "")
+    except Exception as exc:  # any failure is a finding, not a crash
+        return f"unreachable: {describe_error(exc, s)}"

@@ -1,0 +1,117 @@
+"""The turn log: every coach call, recorded in SQLite under COACH_HOME.
+
+What is logged: task, prompt name and version, engine and model, passage ids, latency,
+token counts, fallback reason. Never an API key, and never the user's text. Migrations are
+plain functions, applied in order and never edited once released (append only).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _m001_turns(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE turns (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            task TEXT NOT NULL,
+            prompt TEXT NOT NULL,
+            prompt_version INTEGER NOT NULL,
+            engine TEXT NOT NULL,
+            model TEXT,
+            passage_ids TEXT NOT NULL,
+            latency_ms REAL NOT NULL,
+            prompt_tokens INTEGER NOT NULL DEFAULT 0,
+            completion_tokens INTEGER NOT NULL DEFAULT 0,
+            fallback_reason TEXT
+        )"""
+    )
+
+
+def _m002_repairs(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE turns ADD COLUMN repairs INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_turns, _m002_repairs]
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open the log, applying any migrations it has not had yet."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=10)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY)")
+    done = {r[0] for r in db.execute("SELECT name FROM _migrations")}
+    for migration in MIGRATIONS:
+        if migration.__name__ not in done:
+            with db:
+                migration(db)
+                db.execute("INSERT INTO _migrations (name) VALUES (?)", (migration.__name__,))
+    return db
+
+
+@dataclass
+class Turn:
+    """One coach call."""
+
+    task: str
+    prompt: str
+    prompt_version: int
+    engine: str
+    model: str | None
+    passage_ids: list[str]
+    latency_ms: float
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    fallback_reason: str | None = None
+    repairs: int = 0
+
+
+def record(path: Path, turn: Turn) -> None:
+    """Append ``turn`` to the log; a log that cannot be written never breaks the coach."""
+    try:
+        db = connect(path)
+    except (sqlite3.Error, OSError):
+        return
+    try:
+        with db:
+            db.execute(
+                """INSERT INTO turns (task, prompt, prompt_version, engine, model, passage_ids,
+                latency_ms, prompt_tokens, completion_tokens, fallback_reason, repairs)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    turn.task,
+                    turn.prompt,
+                    turn.prompt_version,
+                    turn.engine,
+                    turn.model,
+                    json.dumps(turn.passage_ids),
+                    round(turn.latency_ms, 2),
+                    turn.prompt_tokens,
+                    turn.completion_tokens,
+                    turn.fallback_reason,
+                    turn.repairs,
+                ),
+            )
+    except sqlite3.Error:
+        pass
+    finally:
+        db.close()
+
+
+def recent(path: Path, limit: int = 20) -> list[dict[str, object]]:
+    """The latest turns, newest first."""
+    if not path.exists():
+        return []
+    db = connect(path)
+    try:
+        db.row_factory = sqlite3.Row
+        rows = db.execute("SELECT * FROM turns ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [dict(r) for r in rows]
+    finally:
+        db.close()
