@@ -52,16 +52,25 @@ def _norm(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
-def note_key(note: str) -> str:
-    """The part of a note a draft must contain to count as mentioning it: its first four
-    words (or all of them, for a shorter note)."""
-    return " ".join(_WORD.findall(note.lower())[:4])
+def content_stems(text: str) -> list[str]:
+    """The stems of the words of ``text`` that carry meaning (stop words dropped)."""
+    from coach.text import STOPWORDS, get_analyzer
+
+    stem = get_analyzer().stem
+    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+
+
+def needed(note: str) -> int:
+    """How many of a note's meaningful words a draft must repeat to count as mentioning
+    it: half of them, at least one and at most three (so a paraphrase still counts)."""
+    n = len(set(content_stems(note)))
+    return max(1, min(3, (n + 1) // 2))
 
 
 def notes_mentioned(text: str, mentor: MentorCandidate) -> int:
     """How many of the mentor's notes the text refers to."""
-    t = _norm(text)
-    return sum(1 for n in mentor.notes if note_key(n) and note_key(n) in t)
+    said = set(content_stems(text))
+    return sum(1 for n in mentor.notes if len(set(content_stems(n)) & said) >= needed(n))
 
 
 def _fits(text: str, subject: str | None, ctx: Context) -> Check:

@@ -64,6 +64,17 @@ def _words(text: str, n: int) -> str:
     return " ".join(parts[:n]) + ("…" if len(parts) > n else "")
 
 
+def _short_point(clause: str) -> str:
+    """The start of a note, long enough to hold the words that identify it."""
+    from coach.checks import content_stems, needed
+
+    words = clause.split()
+    for n in range(1, len(words) + 1):
+        if len(set(content_stems(" ".join(words[:n])))) >= needed(clause):
+            return " ".join(words[:n]) + ("…" if n < len(words) else "")
+    return clause
+
+
 def _clause(note: str) -> str:
     """A note as a clause: 'wrote a post on X' -> 'you wrote a post on X'."""
     note = note.rstrip(" .;")
@@ -96,7 +107,7 @@ class Inputs:
             "me_role_short": _article(_words(head, 4).rstrip("…")),
             "me_org": me.organization,
             "point1": _clause(notes[0]),
-            "point1_short": _words(_clause(notes[0]), 5),
+            "point1_short": _short_point(_clause(notes[0])),
             "point2": _clause(notes[1]) if len(notes) > 1 else "",
             "goal": _lower_first(goals[0].title.rstrip(".")) if goals else "",
             "goal_short": _words(_lower_first(goals[0].title.rstrip(".")), 6) if goals else "",

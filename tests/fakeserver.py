@@ -1,8 +1,12 @@
 """A small OpenAI-compatible HTTP server for the tests, run in a thread on 127.0.0.1.
 
-It answers ``POST /v1/embeddings`` with deterministic bag-of-words vectors and can be
-scripted to fail: ``server.script(status=500, times=3)``, ``server.script(stall=2.0)``,
-``server.script(body=b"garbage")``. Every request is recorded in ``server.requests``.
+It answers ``POST /v1/embeddings`` with deterministic bag-of-words vectors, and
+``POST /v1/chat/completions`` with the next text queued in ``server.replies`` (or
+``server.default_reply``), as one JSON answer or as a server-sent-event stream ending in a
+usage chunk. It can be scripted to fail: ``server.script(status=500, times=3)``,
+``server.script(stall=2.0)``, ``server.script(body=b"garbage")``,
+``server.script(bad_chunk=True)`` (a malformed SSE chunk mid-stream). Every request is
+recorded in ``server.requests``.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ class Fault:
     status: int | None = None
     stall: float = 0.0
     body: bytes | None = None
+    bad_chunk: bool = False
     times: int = 1
 
 
@@ -44,6 +49,8 @@ class FakeOpenAI:
 
     url: str = ""
     requests: list[dict[str, Any]] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)
+    default_reply: str = "A reply from the test server."
     faults: list[Fault] = field(default_factory=list)
     _httpd: Any = None
 
@@ -80,6 +87,39 @@ def start() -> FakeOpenAI:
             self.end_headers()
             self.wfile.write(body)
 
+        def _stream(self, text: str, payload: dict[str, Any], bad: bool) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+
+            def event(obj: Any) -> None:
+                self.wfile.write(b"data: " + json.dumps(obj).encode() + b"\n\n")
+                self.wfile.flush()
+
+            base = {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 0}
+            words = re.findall(r"\S+\s*", text)
+            for n, word in enumerate(words):
+                if bad and n == len(words) // 2:
+                    self.wfile.write(b"data: {this is not json\n\n")
+                    self.wfile.flush()
+                    return
+                delta = {"index": 0, "delta": {"content": word}, "finish_reason": None}
+                event({**base, "model": payload.get("model"), "choices": [delta]})
+            stop = {"index": 0, "delta": {}, "finish_reason": "stop"}
+            event({**base, "model": payload.get("model"), "choices": [stop]})
+            if (payload.get("stream_options") or {}).get("include_usage"):
+                usage = {"prompt_tokens": 11, "completion_tokens": len(words), "total_tokens": 0}
+                event({**base, "model": payload.get("model"), "choices": [], "usage": usage})
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+
+        def do_GET(self) -> None:
+            if self.path.endswith("/models"):
+                body = {"object": "list", "data": [{"id": "test-model", "object": "model"}]}
+                self._send(200, json.dumps(body).encode())
+            else:
+                self._send(404, b'{"error": {"message": "not found"}}')
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             payload = json.loads(self.rfile.read(length) or b"{}")
@@ -95,6 +135,27 @@ def start() -> FakeOpenAI:
                 return
             if fault and fault.body is not None:
                 self._send(200, fault.body)
+                return
+            if self.path.endswith("/chat/completions"):
+                text = state.replies.pop(0) if state.replies else state.default_reply
+                if payload.get("stream"):
+                    self._stream(text, payload, bad=bool(fault and fault.bad_chunk))
+                    return
+                body = {
+                    "id": "chatcmpl-test",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": payload.get("model"),
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": text},
+                            "finish_reason": "stop",
+                        }
+                    ],
+                    "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18},
+                }
+                self._send(200, json.dumps(body).encode())
                 return
             if self.path.endswith("/embeddings"):
                 inputs = payload.get("input", [])

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import REPO
 from tests.helpers import mixed_folder
 
 EXE = str(Path(sys.executable).parent / "mentor-coach")
@@ -81,3 +82,90 @@ def test_a_misconfigured_environment_is_one_clear_line(tmp_path):
     assert r.returncode == 2
     assert r.stderr.startswith("error: Invalid configuration: chroma_url")
     assert "Traceback" not in r.stderr
+
+
+def test_draft_prints_a_checked_note_with_sources(indexed):
+    ex = REPO / "examples"
+    r = run(
+        "draft", "linkedin-note", "--me", str(ex / "me.yaml"), "--mentor", str(ex / "mentor.yaml")
+    )
+    assert r.returncode == 0, r.stderr
+    note = r.stdout.split("\n\nChecks:")[0]
+    assert len(note) <= 200 and note.startswith("Hi Daniel")
+    assert "✓ fits-limit" in r.stdout and "✗" not in r.stdout
+    assert "Sources:" in r.stdout and "Nothing has been sent" in r.stdout
+    data = json.loads(
+        run(
+            "draft",
+            "email",
+            "--me",
+            str(ex / "me.yaml"),
+            "--mentor",
+            str(ex / "mentor.yaml"),
+            "--json",
+            "--alternatives",
+            "2",
+        ).stdout
+    )
+    assert data["subject"] and len(data["alternatives"]) == 1 and data["citations"]
+
+
+def test_agenda_writes_markdown_and_ics(indexed, tmp_path):
+    ex = REPO / "examples"
+    md, ics = tmp_path / "a.md", tmp_path / "a.ics"
+    r = run(
+        "agenda",
+        "first-meeting",
+        "--me",
+        str(ex / "me.yaml"),
+        "--mentor",
+        str(ex / "mentor.yaml"),
+        "--minutes",
+        "30",
+        "--markdown",
+        str(md),
+        "--ics",
+        str(ics),
+        "--start",
+        "2026-12-01 10:00",
+    )
+    assert r.returncode == 0, r.stderr
+    assert md.read_text().startswith("# First meeting: Priya and Daniel")
+    assert b"BEGIN:VEVENT" in ics.read_bytes()
+    bad = run(
+        "agenda",
+        "closing",
+        "--me",
+        str(ex / "me.yaml"),
+        "--mentor",
+        str(ex / "mentor.yaml"),
+        "--ics",
+        str(ics),
+    )
+    assert bad.returncode == 2 and "--start" in bad.stderr
+
+
+def test_ask_json_and_doctor_masks_the_key(indexed, monkeypatch):
+    a = json.loads(run("ask", "what do mentors gain from mentoring?", "--json").stdout)
+    assert a["covered"] and a["citations"] and "[1]" in a["text"]
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-doctor-secret-9876")
+    monkeypatch.setenv("COACH_PROVIDER", "offline")
+    d = run("doctor", "--json")
+    assert d.returncode == 0
+    assert "sk-doctor-secret" not in d.stdout
+    assert json.loads(d.stdout)["coach"]["OPENAI_API_KEY"] == "set (…76)"
+
+
+def test_profile_errors_are_one_line(indexed, tmp_path):
+    bad = tmp_path / "me.yaml"
+    bad.write_text("name: Ann\nfavourite: tea\n", encoding="utf-8")
+    r = run(
+        "draft",
+        "linkedin-note",
+        "--me",
+        str(bad),
+        "--mentor",
+        str(REPO / "examples" / "mentor.yaml"),
+    )
+    assert r.returncode == 2
+    assert "unknown key 'favourite'" in r.stderr and "Traceback" not in r.stderr
