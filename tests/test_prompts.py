@@ -51,5 +51,5 @@ def test_rendering_without_a_variable_is_an_error():
     spec = PromptSpec.model_validate(BASE)
     with pytest.raises(PromptError, match="needs"):
         spec.render()
-    system, user = spec.render(question="What {is} this?")
+    _system, user = spec.render(question="What {is} this?")
     assert user == "What {is} this?"  # values are inserted, never re-parsed
