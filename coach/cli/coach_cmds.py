@@ -50,19 +50,30 @@ def _dump(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _streamer(args: argparse.Namespace) -> Any:
-    """Print tokens as a model writes them (never in --json mode)."""
+class _Streamer:
+    """Prints tokens as a model writes them, and remembers what it printed."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def __call__(self, piece: str) -> None:
+        self.text += piece
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+
+    def showed(self, text: str) -> bool:
+        """True when ``text`` is exactly what was streamed (no need to print it again)."""
+        return self.text.strip() == text.strip()
+
+
+def _streamer(args: argparse.Namespace) -> _Streamer | None:
+    """A streamer when a model will write (never in --json mode)."""
     from coach.settings import get_settings
 
     if args.json or get_settings().engine() != "openai":
         return None
     print("The model is writing…", file=sys.stderr)
-
-    def on_token(piece: str) -> None:
-        sys.stdout.write(piece)
-        sys.stdout.flush()
-
-    return on_token
+    return _Streamer()
 
 
 def _sources(passages: list[Any]) -> None:
@@ -87,9 +98,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         _dump(answer.model_dump(mode="json"))
         return 0
-    if stream:
+    if stream and stream.text:
         print("\n")
-    print(answer.text)
+    if not (stream and stream.showed(answer.text)):
+        print(answer.text)
     _sources(answer.citations)
     _engine_line(answer.provider, answer.fallback_reason)
     return 0
@@ -106,14 +118,18 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if args.json:
         _dump(result.model_dump(mode="json"))
         return 0
-    if stream:
+    if stream and stream.text:
         print("\n")
     for n, version in enumerate([result, *result.alternatives], 1):
         if args.alternatives > 1:
             print(f"--- version {n} ---")
-        if version.subject:
+        shown = stream is not None and n == 1 and stream.showed(version.text)
+        if stream and stream.text and not shown and n == 1:
+            print("Final draft:")
+        if version.subject and not shown:
             print(f"Subject: {version.subject}\n")
-        print(version.text)
+        if not shown:
+            print(version.text)
         print("\nChecks:")
         for c in version.checks:
             print(f"  {'✓' if c.passed else '✗'} {c.name}: {c.detail}")
