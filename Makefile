@@ -23,8 +23,7 @@ install: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/mentor-coach index
-	$(BIN)/mentor-coach search "how do I ask someone to mentor me" -k 3
-	$(BIN)/mentor-coach draft linkedin-note --me examples/me.yaml --mentor examples/mentor.yaml
+	$(BIN)/mentor-coach serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check coach tests bench

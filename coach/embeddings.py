@@ -12,6 +12,7 @@ it changes.
 from __future__ import annotations
 
 import math
+import threading
 import zlib
 from collections import defaultdict
 from typing import Protocol, runtime_checkable
@@ -154,11 +155,17 @@ def _host_label(url: str) -> str:
 
 
 _cache: dict[tuple[str, str, int], Embedder] = {}
+_lock = threading.Lock()  # one model load even when a warm-up thread races a click
 
 
 def get_embedder(settings: Settings) -> Embedder:
     """The embedder the settings ask for (one instance per configuration and process)."""
     key = (settings.embeddings, settings.embedding_model, settings.offline_dims)
+    with _lock:
+        return _get(settings, key)
+
+
+def _get(settings: Settings, key: tuple[str, str, int]) -> Embedder:
     emb = _cache.get(key)
     if emb is None:
         if settings.embeddings == "openai":

@@ -4,6 +4,7 @@ report every file, and never stop at a bad one."""
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -185,11 +186,19 @@ def _label(path: Path, root: Path) -> str:
 
 
 _ensured: set[tuple[str, str]] = set()
+_ensure_lock = threading.Lock()
 
 
 def ensure_shipped(settings: Settings) -> None:
     """Index the shipped corpus into the default corpus on first use in this process."""
     key = (settings.chroma_url or str(settings.home), settings.corpus)
+    if key in _ensured:
+        return
+    with _ensure_lock:
+        _ensure_shipped(settings, key)
+
+
+def _ensure_shipped(settings: Settings, key: tuple[str, str]) -> None:
     if key in _ensured:
         return
     if settings.corpus == "default":

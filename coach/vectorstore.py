@@ -7,6 +7,7 @@ revision number that grows with every write, so caches (BM25) know when to rebui
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -19,6 +20,7 @@ from coach.settings import Settings
 PREFIX = "mw-"
 HINT_SEP = "-q"  # a question's record id is <chunk id>-q<n>; chunk ids are hex, no dash
 _clients: dict[str, Any] = {}
+_lock = threading.Lock()
 
 
 @dataclass
@@ -41,6 +43,13 @@ class StoredChunks:
 
 
 def _client(settings: Settings) -> Any:
+    # chromadb's client set-up is not thread-safe, and a workbook warms the coach up in a
+    # background thread while the person may already be clicking.
+    with _lock:
+        return _open_client(settings)
+
+
+def _open_client(settings: Settings) -> Any:
     key = settings.chroma_url or str(settings.chroma_path)
     c = _clients.get(key)
     if c is not None:

@@ -14,9 +14,10 @@ SHARED = REPO.parent / "shared"
 
 
 def _reset_process_state() -> None:
-    from coach import embeddings, indexer, retrieval, settings, vectorstore
+    from coach import embeddings, indexer, retrieval, settings, store, vectorstore
 
     settings.reset_settings()
+    store.forget_stores()
     vectorstore.forget_clients()
     retrieval.forget_caches()
     indexer._ensured.clear()

@@ -1,0 +1,66 @@
+"""00 Start here: which coach is active, and your data: download it or delete it."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import ipywidgets as w
+
+from coach.widgets.common import CoachStatus, heading, note, owner, store
+from coach.widgets.profile import profile_widget
+
+
+def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
+    """An HTML link that downloads ``data`` (base64: nothing in it can become markup)."""
+    b64 = base64.b64encode(data).decode("ascii")
+    safe_name = "".join(c for c in filename if c.isalnum() or c in "._-") or "download"
+    return f'<a download="{safe_name}" href="data:{mime};base64,{b64}">{label}</a>'
+
+
+def start_widget() -> w.VBox:
+    """Coach status, your profile, and 'download my data' / 'delete my data'."""
+    link = w.HTML()
+    export = w.Button(description="Download my data (JSON)", icon="download")
+    delete = w.Button(description="Delete my data", icon="trash", button_style="danger")
+    confirm = w.Text(placeholder="type DELETE to confirm", layout=w.Layout(display="none"))
+    message = w.HTML()
+
+    def on_export(_b: object) -> None:
+        payload = json.dumps(store().export(owner()), ensure_ascii=False, indent=2).encode()
+        link.value = download_link(
+            payload,
+            "mentor-workbook-data.json",
+            "application/json",
+            "Click to save mentor-workbook-data.json",
+        )
+
+    def on_delete(_b: object) -> None:
+        if confirm.layout.display == "none":
+            confirm.layout.display = ""
+            message.value = note(
+                "This deletes everything you entered. Type DELETE and press the button again.",
+                "warn",
+            ).value
+            return
+        if confirm.value.strip() != "DELETE":
+            message.value = note("Not deleted: type DELETE to confirm.", "warn").value
+            return
+        n = store().erase(owner())
+        confirm.value, confirm.layout.display = "", "none"
+        message.value = note(
+            f"Deleted {n} saved items. Reload the page to start afresh.", "ok"
+        ).value
+
+    export.on_click(on_export)
+    delete.on_click(on_delete)
+    return w.VBox(
+        [
+            CoachStatus(),
+            profile_widget(),
+            heading("Your data"),
+            w.HBox([export, delete, confirm]),
+            link,
+            message,
+        ]
+    )

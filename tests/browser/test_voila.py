@@ -1,0 +1,167 @@
+"""The workbooks in a real browser: Voilà on a free loopback port, Debian's Chromium driven
+by Playwright. Waits for selectors, never sleeps."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from coach.cli.serve import voila_command, workbooks_dir
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="Chromium not installed (apt-get install chromium)"
+    ),
+]
+TIMEOUT = 60_000  # ms: the first draft loads the offline model
+
+
+@pytest.fixture(scope="module")
+def voila(vector_cache: Path, tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    from coach.indexer import index_paths
+    from coach.settings import Settings
+
+    home = tmp_path_factory.mktemp("browser-home")
+    index_paths(Settings(home=home, cache_dir=vector_cache))  # so the first draft is quick
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COACH_", "OPENAI_"))}
+    env.update(COACH_HOME=str(home), COACH_CACHE_DIR=str(vector_cache))
+    proc = subprocess.Popen(
+        voila_command(port, workbooks_dir()),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield f"http://127.0.0.1:{port}", home
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT)
+    dialogs: list[str] = []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.dialogs = dialogs
+    yield pg
+    context.close()
+
+
+def open_book(page, base: str, name: str) -> None:
+    page.goto(f"{base}/voila/render/{name}.ipynb")
+    page.wait_for_selector(".jupyter-widgets")
+
+
+def store_of(home: Path):
+    from coach.store import Store, database_url
+
+    return Store(database_url(home))
+
+
+def wait_until(check, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.1)
+
+
+def test_a_mentee_sets_a_goal_adds_a_candidate_and_drafts_a_note(voila, page):
+    base, home = voila
+    open_book(page, base, "00_start_here")
+    page.get_by_placeholder("e.g. Priya Raman").fill("Priya Raman")
+    page.get_by_placeholder("e.g. Data analyst moving into product management").fill(
+        "Data analyst moving into product management"
+    )
+    page.get_by_placeholder("e.g. Priya Raman").press("Tab")
+    wait_until(lambda: (store_of(home).get("me", "profile", "me") or {}).get("headline"))
+    assert page.locator("text=Coach:").first.is_visible()
+
+    open_book(page, base, "01_goals")
+    page.get_by_placeholder("e.g. Lead a product discovery project").first.fill(
+        "Lead a product discovery project by June"
+    )
+    page.get_by_placeholder("e.g. Lead a product discovery project").first.press("Tab")
+    wait_until(lambda: (store_of(home).get("me", "goal", "1") or {}).get("title"))
+
+    open_book(page, base, "03_candidates")
+    page.get_by_placeholder("e.g. Daniel Okafor").fill("Daniel Okafor")
+    page.get_by_placeholder("e.g. Director of Product").fill("Director of Product")
+    page.locator("textarea").first.fill(
+        "wrote a post on running discovery sprints in regulated healthcare"
+    )
+    page.get_by_role("button", name="Add candidate").click()
+    page.wait_for_selector("text=Added Daniel Okafor.")
+
+    open_book(page, base, "04_outreach")
+    page.get_by_role("button", name="Draft it").click()
+    counter = page.wait_for_selector(".mw-counter")
+    assert counter.inner_text().endswith("/ 200 characters")
+    draft = page.locator(".mw-draft textarea").input_value()
+    assert draft.startswith("Hi Daniel") and len(draft) <= 200
+    assert "discovery sprints" in draft
+    page.wait_for_selector("text=[1]")  # cited sources
+    page.locator(".mw-draft textarea").fill(draft + " Thanks!")
+    assert page.locator(".mw-counter").inner_text().startswith(f"{len(draft) + 8} / 200")
+
+    # everything is still there after a reload
+    open_book(page, base, "01_goals")
+    value = page.get_by_placeholder("e.g. Lead a product discovery project").first.input_value()
+    assert value == "Lead a product discovery project by June"
+    open_book(page, base, "03_candidates")
+    page.wait_for_selector("text=Daniel Okafor")
+
+
+def test_html_in_a_name_shows_as_text(voila, page):
+    base, _home = voila
+    evil = "<img src=x onerror=alert(1)>"
+    open_book(page, base, "03_candidates")
+    page.get_by_placeholder("e.g. Daniel Okafor").fill(evil)
+    page.locator("textarea").first.fill("spoke at the <b>regional</b> meetup about hiring")
+    page.get_by_role("button", name="Add candidate").click()
+    page.wait_for_selector(f"text=Added {evil}.")
+    page.reload()
+    page.wait_for_selector(".jupyter-widgets")
+    page.wait_for_selector(f"text={evil}")
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("b:text('regional')").count() == 0
+    assert page.dialogs == []

@@ -1,0 +1,155 @@
+"""Widgets built in-process and driven with .value and .click(), as a person would."""
+
+import base64
+import json
+import re
+
+import pytest
+
+from coach.store import get_store
+from coach.widgets import (
+    candidates_widget,
+    coach_widget,
+    goals_widget,
+    outreach_widget,
+    start_widget,
+)
+from coach.widgets.candidates import CandidateCard
+from coach.widgets.goals import GoalEditor
+
+
+def find(widget, cls):
+    """Every descendant of ``widget`` of type ``cls``, in order."""
+    out = []
+    for child in getattr(widget, "children", ()):
+        if isinstance(child, cls):
+            out.append(child)
+        out.extend(find(child, cls))
+    return out
+
+
+def button(widget, label):
+    import ipywidgets as w
+
+    return next(b for b in find(widget, w.Button) if b.description == label)
+
+
+def add_candidate(view, name, notes):
+    import ipywidgets as w
+
+    texts = find(view, w.Text)
+    texts[0].value = name
+    find(view, w.Textarea)[0].value = notes
+    button(view, "Add candidate").click()
+
+
+def test_goals_are_saved_as_they_are_typed(clean_env):
+    view = goals_widget()
+    editor = find(view, GoalEditor)[0]
+    editor.title.value = "Lead a product discovery project"
+    editor.why.value = "To test whether product suits me"
+    stored = get_store().get("me", "goal", "1")
+    assert stored["title"] == "Lead a product discovery project"
+    assert stored["why"] == "To test whether product suits me"
+    # a new view (a reload) shows the same values
+    again = find(goals_widget(), GoalEditor)[0]
+    assert again.title.value == "Lead a product discovery project"
+
+
+def test_goal_suggestions_point_at_what_is_missing(indexed):
+    editor = find(goals_widget(), GoalEditor)[0]
+    editor.title.value = "get better at product"
+    editor.suggest.click()
+    assert "measurable" in editor.advice.value and "time-bound" in editor.advice.value
+
+
+def test_a_candidate_is_validated_saved_and_moves_through_the_pipeline(clean_env):
+    view = candidates_widget()
+    add_candidate(view, "", "")
+    assert "&#x27;name&#x27;" in view.children[0].children[-1].value  # names the field
+    add_candidate(view, "Daniel Okafor", "wrote a post on discovery sprints")
+    ((key, data),) = get_store().all("me", "candidate")
+    assert data["name"] == "Daniel Okafor" and data["stage"] == "idea"
+    card = find(view, CandidateCard)[0]
+    card.stage.value = "contacted"
+    card.ratings["approachable"].value = 5
+    data = get_store().get("me", "candidate", key)
+    assert data["stage"] == "contacted" and "contacted" in data["stage_dates"]
+    assert data["ratings"]["approachable"] == 5
+
+
+def test_html_in_a_candidate_name_is_escaped(clean_env):
+    view = candidates_widget()
+    add_candidate(view, "<img src=x onerror=alert(1)>", "spoke at a <b>meetup</b>")
+    card = find(view, CandidateCard)[0]
+    html = card.children[0].value
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<b>meetup" not in html
+
+
+def test_outreach_drafts_counts_checks_and_marks_as_sent(indexed):
+    store = get_store()
+    store.put("me", "profile", "me", {"name": "Priya Raman", "headline": "Data analyst"})
+    store.put(
+        "me",
+        "candidate",
+        "d1",
+        {
+            "name": "Daniel Okafor",
+            "notes": ["wrote a post on running discovery sprints"],
+            "relation": "outside",
+            "channel": "linkedin",
+            "stage": "idea",
+        },
+    )
+    view = outreach_widget()
+    view.go.click()
+    assert view.text.value.startswith("Hi Daniel") and len(view.text.value) <= 200
+    assert re.search(r"\d+ / 200 characters", view.counter.value)
+    assert "✅" in view.checks.value and "⚠️" not in view.checks.value
+    view.text.value = "x" * 250
+    assert "250 / 200" in view.counter.value and "#b00020" in view.counter.value
+    view.sent.click()
+    assert store.get("me", "candidate", "d1")["stage"] == "contacted"
+    ((_k, sent),) = store.all("me", "draft")
+    assert sent["text"] == "x" * 250 and sent["sent_at"]
+
+
+def test_outreach_without_candidates_says_what_to_do(clean_env):
+    view = outreach_widget()
+    view.go.click()
+    assert "Add a candidate" in view.message.value
+
+
+def test_the_coach_answers_with_sources_and_escapes_markup(indexed):
+    import ipywidgets as w
+
+    view = coach_widget()
+    find(view, w.Textarea)[0].value = "how often should we meet? <script>alert(1)</script>"
+    button(view, "Ask the coach").click()
+    answer = view.children[3].value
+    assert "mw-answer" in answer and "<script>" not in answer
+    assert find(view, w.Accordion)
+
+
+def test_download_and_delete_my_data(clean_env):
+    import ipywidgets as w
+
+    get_store().put("me", "goal", "1", {"title": "keep me"})
+    view = start_widget()
+    button(view, "Download my data (JSON)").click()
+    link = next(h for h in find(view, w.HTML) if "download=" in h.value).value
+    payload = json.loads(base64.b64decode(link.split("base64,")[1].split('"')[0]))
+    assert payload["records"]["goal"]["1"]["title"] == "keep me"
+    delete = button(view, "Delete my data")
+    delete.click()  # first click asks for confirmation
+    assert get_store().get("me", "goal", "1") is not None
+    confirm = next(t for t in find(view, w.Text) if t.placeholder.startswith("type DELETE"))
+    confirm.value = "DELETE"
+    delete.click()
+    assert get_store().get("me", "goal", "1") is None
+
+
+@pytest.mark.parametrize("factory", [start_widget, goals_widget, candidates_widget])
+def test_views_build_on_an_empty_store(clean_env, factory):
+    assert factory().children
