@@ -106,7 +106,7 @@ def test_outreach_drafts_counts_checks_and_marks_as_sent(indexed):
     view.go.click()
     assert view.text.value.startswith("Hi Daniel") and len(view.text.value) <= 200
     assert re.search(r"\d+ / 200 characters", view.counter.value)
-    assert "✅" in view.checks.value and "⚠️" not in view.checks.value
+    assert "mw-ok" in view.checks.value and "mw-warn" not in view.checks.value
     view.text.value = "x" * 250
     assert "250 / 200" in view.counter.value and "#b00020" in view.counter.value
     view.sent.click()

@@ -21,6 +21,8 @@ KINDS = [
     ("Follow-up", "follow-up"),
     ("Thank-you", "thank-you"),
 ]
+OK = '<span class="mw-ok" style="color:#2e7d32">✓</span>'
+WARN = '<span class="mw-warn" style="color:#b26a00">⚠</span>'
 COPY = (
     '<button class="mw-copy" onclick="navigator.clipboard.writeText('
     "document.querySelector('.mw-draft textarea').value);this.textContent='Copied'\">"
@@ -174,7 +176,7 @@ class OutreachWidget(w.VBox):
         self.text.value = d.text
         self._count()
         ticks = "".join(
-            f"<li>{'✅' if c.passed else '⚠️'} <b>{esc(c.name)}</b>: {esc(c.detail)}</li>"
+            f"<li>{OK if c.passed else WARN} <b>{esc(c.name)}</b>: {esc(c.detail)}</li>"
             for c in d.checks
         )
         self.checks.value = f'<ul class="mw-checks">{ticks}</ul>'

@@ -21,8 +21,11 @@ def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
 def start_widget() -> w.VBox:
     """Coach status, your profile, and 'download my data' / 'delete my data'."""
     link = w.HTML()
-    export = w.Button(description="Download my data (JSON)", icon="download")
-    delete = w.Button(description="Delete my data", icon="trash", button_style="danger")
+    wide = w.Layout(width="auto")
+    export = w.Button(description="Download my data (JSON)", icon="download", layout=wide)
+    delete = w.Button(
+        description="Delete my data", icon="trash", button_style="danger", layout=wide
+    )
     confirm = w.Text(placeholder="type DELETE to confirm", layout=w.Layout(display="none"))
     message = w.HTML()
 

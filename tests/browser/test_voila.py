@@ -86,6 +86,12 @@ def page(browser):
     context.close()
 
 
+def expect(locator):
+    from playwright.sync_api import expect as _expect
+
+    return _expect(locator, message=None)
+
+
 def open_book(page, base: str, name: str) -> None:
     page.goto(f"{base}/voila/render/{name}.ipynb")
     page.wait_for_selector(".jupyter-widgets")
@@ -141,7 +147,8 @@ def test_a_mentee_sets_a_goal_adds_a_candidate_and_drafts_a_note(voila, page):
     assert "discovery sprints" in draft
     page.wait_for_selector("text=[1]")  # cited sources
     page.locator(".mw-draft textarea").fill(draft + " Thanks!")
-    assert page.locator(".mw-counter").inner_text().startswith(f"{len(draft) + 8} / 200")
+    # the kernel recounts after each keystroke: wait for it rather than read at once
+    expect(page.locator(".mw-counter")).to_contain_text(f"{len(draft) + 8} / 200")
 
     # everything is still there after a reload
     open_book(page, base, "01_goals")
