@@ -153,3 +153,70 @@ def test_download_and_delete_my_data(clean_env):
 @pytest.mark.parametrize("factory", [start_widget, goals_widget, candidates_widget])
 def test_views_build_on_an_empty_store(clean_env, factory):
     assert factory().children
+
+
+def test_the_network_map_shows_gaps_and_where_to_look(clean_env):
+    import ipywidgets as w
+
+    from coach.widgets import network_widget
+    from coach.widgets.network import gaps
+
+    view = network_widget()
+    picture = find(view, w.Image)[0]
+    assert picture.value[:4] == b"\x89PNG"
+    advice = next(h for h in find(view, w.HTML) if "Where to look" in h.value)
+    assert "manager" in advice.value and "Alumni" in advice.value
+    find(view, w.Text)[0].value = "Sam <b>Ortiz</b>"
+    button(view, "Add to my network").click()
+    ((_k, person),) = get_store().all("me", "network")
+    assert person == {
+        "name": "Sam <b>Ortiz</b>",
+        "side": "inside",
+        "level": "senior",
+        "industry": "same",
+    }
+    assert len(gaps([person])) == 4  # three cells and another industry still missing
+    assert "manager" not in advice.value  # the inside-senior gap is filled
+
+
+def test_meetings_plan_an_agenda_that_fits_and_keep_notes(indexed):
+    import ipywidgets as w
+
+    from coach.widgets import meetings_widget
+
+    store = get_store()
+    store.put("me", "profile", "me", {"name": "Priya Raman"})
+    store.put("me", "goal", "1", {"title": "Lead a discovery project by June"})
+    store.put("me", "candidate", "d1", {"name": "Daniel Okafor", "notes": ["led the app team"]})
+    view = meetings_widget()
+    find(view, w.BoundedIntText)[0].value = 30
+    button(view, "Plan the meeting").click()
+    agenda = next(h for h in find(view, w.HTML) if "mw-agenda" in h.value).value
+    assert sum(int(m) for m in re.findall(r"<b>(\d+) min", agenda)) == 30
+    assert "lead a discovery project by june" in agenda.lower()
+    links = next(h for h in find(view, w.HTML) if "download=" in h.value).value
+    assert 'download="agenda.md"' in links and 'download="meeting.ics"' in links
+    notes = find(view, w.Textarea)[0]
+    notes.value = "Daniel suggested two user interviews a week"
+    assert store.get("me", "meeting", "d1-first-meeting")["notes"].startswith("Daniel suggested")
+
+
+def test_progress_journal_plot_and_plan_export(clean_env):
+    import ipywidgets as w
+
+    from coach.widgets import progress_widget
+
+    store = get_store()
+    store.put("me", "profile", "me", {"name": "Priya"})
+    store.put("me", "goal", "1", {"title": "Lead a discovery project"})
+    view = progress_widget()
+    find(view, w.Textarea)[0].value = "First meeting went well"
+    find(view, w.IntSlider)[0].value = 25
+    button(view, "Add journal entry").click()
+    ((_k, entry),) = store.all("me", "journal")
+    assert entry["progress"] == {"1": 25}
+    assert find(view, w.Image)[0].value[:4] == b"\x89PNG"
+    button(view, "Export my plan (Markdown)").click()
+    link = next(h for h in find(view, w.HTML) if "download=" in h.value).value
+    plan = base64.b64decode(link.split("base64,")[1].split('"')[0]).decode()
+    assert plan.startswith("# Mentoring plan: Priya") and "Lead a discovery project" in plan
