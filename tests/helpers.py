@@ -63,3 +63,32 @@ def mixed_folder(root: Path) -> Path:
     (root / "broken.ipynb").write_text("{not json", encoding="utf-8")
     (root / "bad-front.md").write_text("---\ntitle: [unclosed\n---\n# Body\n", encoding="utf-8")
     return root
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_port(port: int, proc, what: str, timeout: float = 60.0) -> None:
+    """Wait until ``proc`` listens on ``port``; fail the test clearly if it never does."""
+    import socket
+    import time
+
+    import pytest
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"{what} exited at start")
+            time.sleep(0.2)
+    proc.kill()
+    pytest.fail(f"{what} did not start within {timeout:.0f} s")

@@ -1,10 +1,8 @@
 """COACH_CHROMA_URL: the index lives in a real `chroma run` server on 127.0.0.1."""
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -12,14 +10,9 @@ import pytest
 import coach
 from coach.settings import get_settings, reset_settings
 from coach.vectorstore import list_corpora
+from tests.helpers import free_port, wait_for_port
 
 pytestmark = pytest.mark.server
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -31,18 +24,7 @@ def chroma_server(tmp_path, monkeypatch):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("chroma run exited at start")
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("chroma run did not start within 60 s")
+    wait_for_port(port, proc, "chroma run")
     monkeypatch.setenv("COACH_CHROMA_URL", f"http://127.0.0.1:{port}")
     reset_settings()
     yield tmp_path / "srv"

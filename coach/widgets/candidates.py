@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import ipywidgets as w
 
@@ -19,11 +20,39 @@ QUESTIONS = [
     ("time", "Able to make time for you?"),
 ]
 LAYOUT = w.Layout(width="95%")
+MENTOR_FIELDS = (
+    "name",
+    "headline",
+    "organization",
+    "relation",
+    "channel",
+    "notes",
+    "mutual_connection",
+)
 
 
 def all_candidates() -> list[tuple[str, dict]]:
     """Every saved candidate (key, data), oldest first."""
     return store().all(owner(), "candidate")
+
+
+def pair_for(key: str | None) -> tuple[Any, Any]:
+    """(my Profile, the MentorCandidate saved under ``key``), or a message saying what to
+    fill in first, raised as a CoachError."""
+    from pydantic import ValidationError
+
+    from coach.errors import CoachError
+    from coach.profiles import MentorCandidate, explain
+    from coach.widgets.outreach import my_profile
+
+    if key is None:
+        raise CoachError("Add a candidate in step 03 first.")
+    data = store().get(owner(), "candidate", key) or {}
+    fields = {k: data[k] for k in MENTOR_FIELDS if k in data}
+    try:
+        return my_profile(), MentorCandidate.model_validate(fields)
+    except ValidationError as exc:
+        raise CoachError(explain(exc, "Fill in your profile and the candidate first")) from None
 
 
 class CandidateCard(w.VBox):

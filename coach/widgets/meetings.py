@@ -6,9 +6,9 @@ import datetime as dt
 
 import ipywidgets as w
 
-from coach.widgets.candidates import all_candidates
+from coach.widgets.candidates import all_candidates, pair_for
 from coach.widgets.common import CoachStatus, esc, heading, note, owner, store
-from coach.widgets.outreach import my_profile, source_list
+from coach.widgets.outreach import source_list
 from coach.widgets.start import download_link
 
 PHASES = [
@@ -53,40 +53,13 @@ def meetings_widget() -> w.VBox:
         store().put(owner(), "meeting", key(), saved)
 
     def on_plan(_b: object) -> None:
-        from pydantic import ValidationError
-
         from coach.errors import CoachError
         from coach.exports import agenda_ics, agenda_markdown
-        from coach.profiles import MentorCandidate, explain
         from coach.tasks import agenda
 
-        if who.value is None:
-            message.value = note("Add a candidate in step 03 first.", "warn").value
-            return
-        data = store().get(owner(), "candidate", who.value) or {}
-        fields = {
-            k: data[k]
-            for k in (
-                "name",
-                "headline",
-                "organization",
-                "relation",
-                "channel",
-                "notes",
-                "mutual_connection",
-            )
-            if k in data
-        }
         try:
-            result = agenda(
-                phase.value,
-                my_profile(),
-                MentorCandidate.model_validate(fields),
-                int(minutes.value),
-            )
-        except ValidationError as exc:
-            message.value = note(explain(exc, "Fill in your profile first"), "warn").value
-            return
+            me, mentor = pair_for(who.value)
+            result = agenda(phase.value, me, mentor, int(minutes.value))
         except CoachError as exc:
             message.value = note(str(exc), "warn").value
             return

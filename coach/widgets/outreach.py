@@ -10,7 +10,7 @@ import ipywidgets as w
 
 from coach.profiles import Profile
 from coach.results import Draft
-from coach.widgets.candidates import all_candidates
+from coach.widgets.candidates import all_candidates, pair_for
 from coach.widgets.common import CoachStatus, esc, heading, note, owner, safe_markdown, store
 
 KINDS = [
@@ -115,34 +115,13 @@ class OutreachWidget(w.VBox):
         )
 
     def _draft(self, _b: object) -> None:
-        from pydantic import ValidationError
-
         from coach.errors import CoachError
-        from coach.profiles import MentorCandidate, explain
         from coach.tasks import draft
 
-        if self.candidate.value is None:
-            self.message.value = note("Add a candidate in step 03 first.", "warn").value
-            return
-        data = store().get(owner(), "candidate", self.candidate.value) or {}
-        fields = {
-            k: data[k]
-            for k in (
-                "name",
-                "headline",
-                "organization",
-                "relation",
-                "channel",
-                "notes",
-                "mutual_connection",
-            )
-            if k in data
-        }
         try:
-            me = my_profile()
-            mentor = MentorCandidate.model_validate(fields)
-        except ValidationError as exc:
-            self.message.value = note(explain(exc, "Fill in your profile first"), "warn").value
+            me, mentor = pair_for(self.candidate.value)
+        except CoachError as exc:
+            self.message.value = note(str(exc), "warn").value
             return
         self.message.value = note("The coach is writing…").value
         self.text.value = ""

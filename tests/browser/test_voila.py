@@ -4,7 +4,6 @@ by Playwright. Waits for selectors, never sleeps."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from coach.cli.serve import voila_command, workbooks_dir
+from tests.helpers import free_port, wait_for_port
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
@@ -31,9 +31,7 @@ def voila(vector_cache: Path, tmp_path_factory) -> Iterator[tuple[str, Path]]:
 
     home = tmp_path_factory.mktemp("browser-home")
     index_paths(Settings(home=home, cache_dir=vector_cache))  # so the first draft is quick
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COACH_", "OPENAI_"))}
     env.update(COACH_HOME=str(home), COACH_CACHE_DIR=str(vector_cache))
     proc = subprocess.Popen(
@@ -42,13 +40,7 @@ def voila(vector_cache: Path, tmp_path_factory) -> Iterator[tuple[str, Path]]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
+    wait_for_port(port, proc, "voila")
     yield f"http://127.0.0.1:{port}", home
     proc.terminate()
     proc.wait(timeout=30)
