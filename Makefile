@@ -36,6 +36,7 @@ test: $(STAMP) lint
 bench: $(STAMP)
 	$(BIN)/python bench/retrieval.py
 	$(BIN)/python bench/coach.py
+	$(BIN)/python bench/voila.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
