@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -28,6 +28,25 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
+P = TypeVar("P", bound="_Person")
+
+
+class _Person(_Strict):
+    """A named person loadable from a YAML file."""
+
+    name: Name
+
+    @property
+    def first_name(self) -> str:
+        """The first word of the name, used in greetings and sign-offs."""
+        return self.name.split()[0]
+
+    @classmethod
+    def from_yaml(cls: type[P], path: str | Path) -> P:
+        """Load and validate a YAML file (see examples/me.yaml and examples/mentor.yaml)."""
+        return _load(cls, path)
+
+
 class Goal(_Strict):
     """One development goal: what, why, and by when."""
 
@@ -36,10 +55,9 @@ class Goal(_Strict):
     target_date: dt.date | None = None
 
 
-class Profile(_Strict):
+class Profile(_Person):
     """The mentee: who they are, their goals and what they can offer a mentor."""
 
-    name: Name
     headline: Short = ""
     organization: Short = ""
     industry: Short = ""
@@ -47,21 +65,10 @@ class Profile(_Strict):
     goals: list[Goal] = Field(default_factory=list, max_length=5)
     offer: list[Short] = Field(default_factory=list, max_length=10)
 
-    @property
-    def first_name(self) -> str:
-        """The first word of the name, used in greetings and sign-offs."""
-        return self.name.split()[0]
 
-    @classmethod
-    def from_yaml(cls, path: str | Path) -> Profile:
-        """Load and validate a profile file (see examples/me.yaml)."""
-        return _load(cls, path)
-
-
-class MentorCandidate(_Strict):
+class MentorCandidate(_Person):
     """A person you might ask for mentoring, with specific points you noticed about them."""
 
-    name: Name
     headline: Short = ""
     organization: Short = ""
     relation: Literal["inside", "outside"] = "outside"
@@ -70,16 +77,6 @@ class MentorCandidate(_Strict):
     )
     notes: list[Note] = Field(min_length=1, max_length=8)
     mutual_connection: Short = ""
-
-    @property
-    def first_name(self) -> str:
-        """The first word of the name, used in greetings."""
-        return self.name.split()[0]
-
-    @classmethod
-    def from_yaml(cls, path: str | Path) -> MentorCandidate:
-        """Load and validate a mentor file (see examples/mentor.yaml)."""
-        return _load(cls, path)
 
 
 def explain(exc: ValidationError, what: str) -> str:
