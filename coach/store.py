@@ -41,7 +41,41 @@ def _m001_records(conn: Any) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[Any], None]] = [_m001_records]
+def _m002_cohorts(conn: Any) -> None:
+    from sqlalchemy import text
+
+    conn.execute(
+        text(
+            """CREATE TABLE cohorts (
+                name VARCHAR(64) PRIMARY KEY,
+                title VARCHAR(200) NOT NULL,
+                created_at VARCHAR(32) NOT NULL,
+                expires_at VARCHAR(32) NOT NULL,
+                closed_at VARCHAR(32),
+                base_url VARCHAR(200) NOT NULL,
+                facilitator_hash VARCHAR(64) NOT NULL UNIQUE,
+                seed INTEGER NOT NULL
+            )"""
+        )
+    )
+    conn.execute(
+        text(
+            """CREATE TABLE participants (
+                id VARCHAR(32) PRIMARY KEY,
+                cohort VARCHAR(64) NOT NULL REFERENCES cohorts (name),
+                display_name VARCHAR(80) NOT NULL,
+                email VARCHAR(254) NOT NULL,
+                offers TEXT NOT NULL,
+                goals TEXT NOT NULL,
+                token_hash VARCHAR(64) NOT NULL UNIQUE,
+                created_at VARCHAR(32) NOT NULL
+            )"""
+        )
+    )
+    conn.execute(text("CREATE INDEX ix_participants_cohort ON participants (cohort)"))
+
+
+MIGRATIONS: list[Callable[[Any], None]] = [_m001_records, _m002_cohorts]
 
 
 def _now() -> str:
@@ -52,7 +86,7 @@ class Store:
     """JSON documents by owner, kind and key."""
 
     def __init__(self, url: str) -> None:
-        from sqlalchemy import create_engine, event, text
+        from sqlalchemy import create_engine, event
 
         try:
             self._engine = create_engine(url, future=True, pool_pre_ping=True)
@@ -61,31 +95,62 @@ class Store:
                 @event.listens_for(self._engine, "connect")
                 def _pragmas(dbapi_conn: Any, _record: Any) -> None:
                     cur = dbapi_conn.cursor()
+                    cur.execute("PRAGMA busy_timeout=10000")  # first: WAL needs a lock
                     cur.execute("PRAGMA journal_mode=WAL")
-                    cur.execute("PRAGMA busy_timeout=5000")
                     cur.close()
 
-            with self._engine.begin() as conn:
-                conn.execute(
-                    text(
-                        "CREATE TABLE IF NOT EXISTS schema_migrations "
-                        "(name VARCHAR(64) PRIMARY KEY)"
-                    )
-                )
-                done = {r[0] for r in conn.execute(text("SELECT name FROM schema_migrations"))}
-            for migration in MIGRATIONS:
-                if migration.__name__ not in done:
-                    with self._engine.begin() as conn:
-                        migration(conn)
-                        conn.execute(
-                            text("INSERT INTO schema_migrations (name) VALUES (:n)"),
-                            {"n": migration.__name__},
-                        )
+            self._migrate()
         except Exception as exc:  # a database that cannot open: say where and what to do
             raise StoreError(
                 f"Cannot open the workbook store ({type(exc).__name__}). Check that COACH_HOME "
                 "is writable and the disk is not full."
             ) from None
+
+    def _migrate(self, attempts: int = 5) -> None:
+        """Apply pending migrations, safely when several kernels open a new database at once.
+
+        Each migration is claimed by inserting its row first, in the same transaction as
+        the migration itself: a second process waits on that write, then finds the row
+        and skips the migration (or, on a race we lose, retries from the top).
+        """
+        import time
+
+        from sqlalchemy import exc as sa_exc
+        from sqlalchemy import text
+
+        for attempt in range(attempts):
+            try:
+                with self._engine.begin() as conn:
+                    conn.execute(
+                        text(
+                            "CREATE TABLE IF NOT EXISTS schema_migrations "
+                            "(name VARCHAR(64) PRIMARY KEY)"
+                        )
+                    )
+                for migration in MIGRATIONS:
+                    with self._engine.begin() as conn:
+                        found = conn.execute(
+                            text("SELECT name FROM schema_migrations WHERE name = :n"),
+                            {"n": migration.__name__},
+                        ).first()
+                    if found:
+                        continue
+                    with self._engine.begin() as conn:
+                        conn.execute(
+                            text("INSERT INTO schema_migrations (name) VALUES (:n)"),
+                            {"n": migration.__name__},
+                        )
+                        migration(conn)
+                return
+            except (sa_exc.IntegrityError, sa_exc.OperationalError, sa_exc.ProgrammingError):
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+
+    @property
+    def engine(self) -> Any:
+        """The SQLAlchemy engine (read-only access for modules with their own tables)."""
+        return self._engine
 
     def put(self, owner: str, kind: str, key: str, data: dict[str, Any]) -> None:
         """Save one document (insert or replace) in its own transaction."""

@@ -33,7 +33,10 @@ def test_two_tabs_see_each_others_writes_and_survive_a_restart(tmp_path):
     assert restarted.get("me", "goal", "2") == {"title": "from tab 2"}
     with sqlite3.connect(tmp_path / "workbook.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert [r[0] for r in db.execute("SELECT name FROM schema_migrations")] == ["_m001_records"]
+        assert [r[0] for r in db.execute("SELECT name FROM schema_migrations")] == [
+            "_m001_records",
+            "_m002_cohorts",
+        ]
 
 
 def test_export_and_erase_cover_all_of_one_persons_data(tmp_path):
@@ -51,3 +54,30 @@ def test_export_and_erase_cover_all_of_one_persons_data(tmp_path):
 def test_the_default_store_lives_under_coach_home(clean_env):
     get_store().put("me", "goal", "1", {"title": "x"})
     assert (clean_env / "workbook.sqlite3").exists()
+
+
+def test_many_processes_opening_a_new_database_at_once_all_succeed(tmp_path):
+    """Voilà starts a pre-heated kernel per workbook together; each opens the store."""
+    import subprocess
+    import sys
+
+    go = tmp_path / "go"
+    code = (  # import first, then all open the store at the same moment
+        "import os, sys, time, sqlalchemy; from coach.store import Store\n"
+        "while not os.path.exists(sys.argv[3]): time.sleep(0.005)\n"
+        "s = Store(sys.argv[1]); s.put('me', 'goal', sys.argv[2], {'title': 'x'}); print('ok')"
+    )
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, url, str(i), str(go)], stdout=subprocess.PIPE)
+        for i in range(10)
+    ]
+    import time
+
+    time.sleep(3)  # every process has imported and is waiting
+    go.touch()
+    outs = [p.communicate(timeout=120)[0].decode().strip() for p in procs]
+    assert outs == ["ok"] * 10
+    from coach.store import Store
+
+    assert len(Store(url).all("me", "goal")) == 10
