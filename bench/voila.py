@@ -7,6 +7,7 @@ Target (DESIGN.md): each workbook interactive within 1.3x the one-widget noteboo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import statistics
@@ -28,22 +29,49 @@ BASELINE = """{"cells": [{"cell_type": "code", "execution_count": null, "metadat
 "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}"""
 
 
-def newest_kernel_mb(voila_pid: int) -> float:
-    """Resident memory of the kernel Voilà started last (the page just opened), in MB."""
+def kernel_mb(voila_pid: int, kernel_id: str) -> float:
+    """Resident memory of the kernel behind one page, in MB."""
     import psutil
 
-    kids = [
-        k
-        for k in psutil.Process(voila_pid).children(recursive=True)
-        if "ipykernel" in " ".join(k.cmdline())
-    ]
-    return max(kids, key=lambda k: k.create_time()).memory_info().rss / 1e6 if kids else 0.0
+    for k in psutil.Process(voila_pid).children(recursive=True):
+        if f"kernel-{kernel_id}.json" in " ".join(k.cmdline()):
+            return float(k.memory_info().rss) / 1e6
+    return 0.0
+
+
+def server_mb(voila_pid: int) -> float:
+    """Resident memory of Voilà and every kernel it holds (the pre-heated pools), in MB."""
+    import psutil
+
+    parent = psutil.Process(voila_pid)
+    return sum(float(p.memory_info().rss) for p in [parent, *parent.children(True)]) / 1e6
+
+
+def wait_until_quiet(voila_pid: int, limit: float = 90.0) -> None:
+    """Wait until Voilà and its kernels are idle (pools refilled, closed kernels shut down),
+    so each page is timed as a person opening it would see it, not behind the last one."""
+    import psutil
+
+    end = time.monotonic() + limit
+    parent = psutil.Process(voila_pid)
+    while time.monotonic() < end:
+        procs = [parent, *parent.children(recursive=True)]
+        for p in procs:
+            with contextlib.suppress(psutil.Error):
+                p.cpu_percent(None)
+        time.sleep(1.0)
+        busy = 0.0
+        for p in procs:
+            with contextlib.suppress(psutil.Error):
+                busy += p.cpu_percent(None)
+        if busy < 5.0:
+            return
 
 
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
-    from coach.cli.serve import voila_command
+    from coach.cli.serve import voila_command, voila_env
     from coach.indexer import index_paths
     from coach.settings import Settings
     from tests.helpers import free_port
@@ -61,9 +89,12 @@ def main() -> int:
     env.update(COACH_HOME=str(home), COACH_CACHE_DIR=str(cache))
     port = free_port()
     proc = subprocess.Popen(
-        voila_command(port, books), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        voila_command(port, books),
+        env=voila_env(env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
-    time.sleep(3)
+    wait_until_quiet(proc.pid, limit=180)  # every workbook's pre-heated kernel is ready
     names = [p.stem for p in sorted(books.glob("*.ipynb")) if p.stem != "zz_one_widget"]
     results: dict[str, tuple[float, float]] = {}
     try:
@@ -82,10 +113,18 @@ def main() -> int:
                     page.goto(f"http://127.0.0.1:{port}/voila/render/{name}.ipynb")
                     page.wait_for_selector(READY)
                     times.append(time.perf_counter() - t0)
-                    mem.append(newest_kernel_mb(proc.pid))
+                    config = page.eval_on_selector(
+                        "#jupyter-config-data", "e => JSON.parse(e.textContent)"
+                    )
+                    wait_until_quiet(proc.pid)  # the coach has warmed up behind the page
+                    mem.append(kernel_mb(proc.pid, config.get("kernelId", "?")))
+                    page.close(run_before_unload=True)  # as a person closing the tab
                     ctx.close()
+                    wait_until_quiet(proc.pid)
                 results[name] = (statistics.median(times), statistics.median(mem))
             browser.close()
+        wait_until_quiet(proc.pid)
+        total = server_mb(proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -98,6 +137,7 @@ def main() -> int:
     for name in names:
         t, m = results[name]
         print(f"  {name:<22} {t:6.2f} s   ratio {t / base:4.2f}   kernel {m:5.0f} MB")
+    print(f"  server at rest with its pre-heated kernels: {total:,.0f} MB")
     return 0
 
 

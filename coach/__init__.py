@@ -4,13 +4,62 @@
 Importing ``coach`` is cheap: chromadb, langchain and openai load only when first used.
 """
 
-from coach.api import index, search
-from coach.errors import CoachError, ConfigError, CorpusIndexError, QueryError
-from coach.models import Passage
-from coach.profiles import Goal, MentorCandidate, Profile, ProfileError
-from coach.results import Agenda, AgendaItem, Answer, Check, Draft
-from coach.settings import Settings, get_settings
-from coach.tasks import DRAFT_KINDS, PHASES, agenda, ask, draft, refine_goal
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from coach.api import index, search
+    from coach.errors import CoachError, ConfigError, CorpusIndexError, QueryError
+    from coach.models import Passage
+    from coach.profiles import Goal, MentorCandidate, Profile, ProfileError
+    from coach.results import Agenda, AgendaItem, Answer, Check, Draft
+    from coach.settings import Settings, get_settings
+    from coach.tasks import DRAFT_KINDS, PHASES, agenda, ask, draft, refine_goal
+
+# Each public name and the module it lives in. They load on first use (PEP 562), so a
+# workbook page that needs only the store does not pay for NumPy, the engines or retrieval.
+_HOME = {
+    "index": "api",
+    "search": "api",
+    "CoachError": "errors",
+    "ConfigError": "errors",
+    "CorpusIndexError": "errors",
+    "QueryError": "errors",
+    "Passage": "models",
+    "Goal": "profiles",
+    "MentorCandidate": "profiles",
+    "Profile": "profiles",
+    "ProfileError": "profiles",
+    "Agenda": "results",
+    "AgendaItem": "results",
+    "Answer": "results",
+    "Check": "results",
+    "Draft": "results",
+    "Settings": "settings",
+    "get_settings": "settings",
+    "DRAFT_KINDS": "tasks",
+    "PHASES": "tasks",
+    "agenda": "tasks",
+    "ask": "tasks",
+    "draft": "tasks",
+    "refine_goal": "tasks",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'coach' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"coach.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __version__ = "0.1.0"
 

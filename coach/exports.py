@@ -57,3 +57,43 @@ def draft_markdown(draft: Draft) -> str:
         lines += ["", "## Sources"]
         lines += [f"- {p.title} › {p.section} ({p.source})" for p in draft.citations]
     return "\n".join(lines) + "\n"
+
+
+def markdown_pdf(markdown: str) -> bytes:
+    """A simple Markdown document (headings, bullets, paragraphs) as a PDF.
+
+    fpdf2 lays it out; the DejaVu fonts that ship with matplotlib cover any script a
+    name or note may use, so nothing is lost to a Latin-1-only core font.
+    """
+    from pathlib import Path
+
+    import matplotlib
+    from fpdf import FPDF
+
+    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdf = FPDF(format="A4")
+    pdf.set_margins(18, 18, 18)
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
+    pdf.add_page()
+    sizes = {"# ": 17, "## ": 13, "### ": 11}
+    for line in markdown.splitlines():
+        text = line.rstrip()
+        prefix = next((p for p in sizes if text.startswith(p)), None)
+        if prefix:
+            pdf.ln(2)
+            pdf.set_font("DejaVu", "B", sizes[prefix])
+            pdf.multi_cell(0, sizes[prefix] * 0.55, text[len(prefix) :], new_x="LMARGIN")
+            pdf.ln(1)
+        elif text.lstrip().startswith("- "):
+            indent = (len(text) - len(text.lstrip())) // 2 * 5
+            pdf.set_font("DejaVu", "", 10)
+            pdf.set_x(pdf.l_margin + indent)
+            pdf.multi_cell(0, 5.5, "• " + text.lstrip()[2:], new_x="LMARGIN")
+        elif text:
+            pdf.set_font("DejaVu", "", 10)
+            pdf.multi_cell(0, 5.5, text, new_x="LMARGIN")
+        else:
+            pdf.ln(2.5)
+    return bytes(pdf.output())

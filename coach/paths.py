@@ -22,3 +22,8 @@ def corpus_dir() -> Path:
 def prompts_dir() -> Path:
     """The prompt and template files."""
     return _shipped("prompts")
+
+
+def package_data(name: str) -> Path:
+    """A file or folder under ``coach/data`` (inside the package, so in every install)."""
+    return _PKG / "data" / name

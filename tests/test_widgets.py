@@ -1,6 +1,7 @@
 """Widgets built in-process and driven with .value and .click(), as a person would."""
 
 import base64
+import io
 import json
 import re
 
@@ -209,6 +210,17 @@ def test_progress_journal_plot_and_plan_export(clean_env):
     store = get_store()
     store.put("me", "profile", "me", {"name": "Priya"})
     store.put("me", "goal", "1", {"title": "Lead a discovery project"})
+    store.put(
+        "me",
+        "meeting",
+        "d1-first-meeting",
+        {
+            "phase": "first-meeting",
+            "actions": "send Daniel my notes",
+            "agenda": {"items": [{"title": "Hellos and hopes", "minutes": 5, "prompts": []}]},
+        },
+    )
+    store.put("me", "candidate", "d1", {"name": "Zoë Ørsted 李", "notes": ["wrote on <b>x</b>"]})
     view = progress_widget()
     find(view, w.Textarea)[0].value = "First meeting went well"
     find(view, w.IntSlider)[0].value = 25
@@ -216,7 +228,24 @@ def test_progress_journal_plot_and_plan_export(clean_env):
     ((_k, entry),) = store.all("me", "journal")
     assert entry["progress"] == {"1": 25}
     assert find(view, w.Image)[0].value[:4] == b"\x89PNG"
-    button(view, "Export my plan (Markdown)").click()
+    button(view, "Export my plan (Markdown and PDF)").click()
     link = next(h for h in find(view, w.HTML) if "download=" in h.value).value
-    plan = base64.b64decode(link.split("base64,")[1].split('"')[0]).decode()
+    assert 'download="mentoring-plan.md"' in link and 'download="mentoring-plan.pdf"' in link
+    md_part, pdf_part = link.split("base64,")[1:3]
+    plan = base64.b64decode(md_part.split('"')[0]).decode()
     assert plan.startswith("# Mentoring plan: Priya") and "Lead a discovery project" in plan
+    assert "5 min: Hellos and hopes" in plan and "Zoë Ørsted 李" in plan
+    pdf = base64.b64decode(pdf_part.split('"')[0])
+    assert pdf.startswith(b"%PDF") and len(pdf) > 1000
+
+
+def test_plan_pdf_keeps_every_script_and_survives_long_text():
+    from pypdf import PdfReader
+
+    from coach.exports import markdown_pdf
+
+    text = "# Plan: Zoë 李\n\n## Goals\n- " + "very long line " * 400 + "\n- <script>x</script>\n"
+    reader = PdfReader(io.BytesIO(markdown_pdf(text)))
+    content = "".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) >= 2
+    assert "Zoë" in content and "<script>x</script>" in content

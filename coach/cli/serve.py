@@ -18,8 +18,24 @@ def workbooks_dir() -> Path:
     return _shipped("workbooks")
 
 
-def voila_command(port: int, folder: Path) -> list[str]:
-    """The Voilà command line: loopback only, no tracebacks, idle kernels culled."""
+def voila_command(port: int, folder: Path, pool: int = 1) -> list[str]:
+    """The Voilà command line: loopback only, no tracebacks, idle kernels culled.
+
+    With ``pool`` > 0 each workbook keeps that many pre-heated kernels: the notebook has
+    already run up to the point where it waits for a person (see
+    ``coach.widgets.common.prepare_page``), so a page opens as fast as Voilà can send it.
+    A kernel is shut down when its page is closed (Voilà does this on ``beforeunload``).
+    """
+    preheat = (
+        [
+            "--preheat_kernel=True",
+            f"--pool_size={pool}",
+            # refill a pool a few seconds after use, not while the new page is loading
+            "--VoilaKernelManager.fill_delay=3",
+        ]
+        if pool > 0
+        else []
+    )
     return [
         sys.executable,
         "-m",
@@ -31,10 +47,23 @@ def voila_command(port: int, folder: Path) -> list[str]:
         "--show_tracebacks=False",
         "--strip_sources=True",
         "--theme=light",
-        "--MappingKernelManager.cull_idle_timeout=1800",
+        "--template=mentor",
+        "--MappingKernelManager.cull_idle_timeout=600",
         "--MappingKernelManager.cull_interval=300",
         "--VoilaConfiguration.file_allowlist=[]",
+        *preheat,
     ]
+
+
+def voila_env(base: dict[str, str]) -> dict[str, str]:
+    """The environment Voilà runs in: ``base`` plus the path to our page template."""
+    from coach.paths import package_data
+
+    env = dict(base)
+    ours = str(package_data("jupyter"))
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (ours, env.get("JUPYTER_PATH", "")) if p)
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
 
 
 def free_port(preferred: int) -> int:
@@ -52,6 +81,14 @@ def add_command(sub: Any) -> None:
     """Register `serve`."""
     s = sub.add_parser("serve", help="serve the workbooks as web pages on 127.0.0.1")
     s.add_argument("--port", type=int, default=8866)
+    s.add_argument(
+        "--pool",
+        type=int,
+        default=1,
+        metavar="N",
+        help="pre-heated kernels kept ready per workbook (0 turns pre-heating off; each "
+        "costs 100-250 MB of memory)",
+    )
     s.set_defaults(func=cmd_serve)
 
 
@@ -63,6 +100,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"Mentor Workbook: open http://127.0.0.1:{port}/ in your browser (Ctrl+C stops it)",
         flush=True,
     )
-    env = dict(os.environ)
-    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    return subprocess.call(voila_command(port, folder), env=env)
+    return subprocess.call(
+        voila_command(port, folder, max(args.pool, 0)), env=voila_env(dict(os.environ))
+    )

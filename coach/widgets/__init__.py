@@ -1,14 +1,35 @@
-"""The workbook's widgets: each notebook in workbooks/ shows one of these."""
+"""The workbook's widgets: each notebook in workbooks/ shows one of these.
 
-from coach.widgets.ask import coach_widget
-from coach.widgets.candidates import candidates_widget
-from coach.widgets.goals import goals_widget
-from coach.widgets.meetings import meetings_widget
-from coach.widgets.network import network_widget
-from coach.widgets.outreach import outreach_widget
-from coach.widgets.profile import profile_widget
-from coach.widgets.progress import progress_widget
-from coach.widgets.start import start_widget
+Each widget loads with its own module on first use, so a page imports only what it shows.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from coach.widgets.ask import coach_widget
+    from coach.widgets.candidates import candidates_widget
+    from coach.widgets.goals import goals_widget
+    from coach.widgets.meetings import meetings_widget
+    from coach.widgets.network import network_widget
+    from coach.widgets.outreach import outreach_widget
+    from coach.widgets.profile import profile_widget
+    from coach.widgets.progress import progress_widget
+    from coach.widgets.start import start_widget
+
+_HOME = {
+    "candidates_widget": "candidates",
+    "coach_widget": "ask",
+    "goals_widget": "goals",
+    "meetings_widget": "meetings",
+    "network_widget": "network",
+    "outreach_widget": "outreach",
+    "profile_widget": "profile",
+    "progress_widget": "progress",
+    "start_widget": "start",
+}
 
 __all__ = [
     "candidates_widget",
@@ -21,3 +42,16 @@ __all__ = [
     "progress_widget",
     "start_widget",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'coach.widgets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"coach.widgets.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
+import os
 import threading
-from typing import Any
+from typing import Any, ClassVar
 
 import ipywidgets as w
 
@@ -54,10 +55,23 @@ class CoachStatus(w.HTML):
     _warm = threading.Event()
     _error: str | None = None
 
-    def __init__(self) -> None:
+    _thread: ClassVar[threading.Thread | None] = None
+    _shown: ClassVar[list[CoachStatus]] = []
+
+    def __init__(self, *, warm: bool = True) -> None:
         super().__init__(value=self._text())
-        if not CoachStatus._warm.is_set():
-            threading.Thread(target=self._warm_up, daemon=True).start()
+        CoachStatus._shown.append(self)
+        if warm:
+            CoachStatus.start_warm_up()
+        if CoachStatus._warm.is_set() or CoachStatus._thread is None:
+            self.value = self._text()
+
+    @staticmethod
+    def start_warm_up() -> None:
+        """Load the coach (index, model) in a background thread, once per kernel."""
+        if CoachStatus._thread is None:
+            CoachStatus._thread = threading.Thread(target=CoachStatus._warm_up, daemon=True)
+            CoachStatus._thread.start()
 
     @staticmethod
     def _text() -> str:
@@ -68,9 +82,15 @@ class CoachStatus(w.HTML):
 
             engine = get_settings().engine()
             return f"<small>Coach: ready ({esc(engine)} engine)</small>"
+        if CoachStatus._thread is None:  # a page that does not need the coach loaded
+            from coach.settings import get_settings
+
+            engine = get_settings().engine()
+            return f"<small>Coach: {esc(engine)} engine (it loads when you first use it)</small>"
         return "<small>Coach: warming up…</small>"
 
-    def _warm_up(self) -> None:
+    @staticmethod
+    def _warm_up() -> None:
         try:
             from coach.api import search
 
@@ -78,7 +98,47 @@ class CoachStatus(w.HTML):
         except Exception as exc:  # shown to the person, never raised into the page
             CoachStatus._error = str(exc)[:200]
         CoachStatus._warm.set()
-        self.value = self._text()
+        for status in CoachStatus._shown:
+            status.value = status._text()
+
+
+def prepare_page(*, coach: bool = False, plots: bool = False) -> None:
+    """Everything a page can do before anyone opens it, then wait until someone does.
+
+    Under ``mentor-coach serve`` Voilà keeps a pre-heated kernel per workbook that has
+    already run the notebook up to here: the store is open and (with ``coach=True``) the
+    coach is warming up. The person's own data is read only after their request arrives,
+    so a page opened later never shows data from before. In JupyterLab, nbclient or a
+    Voilà without pre-heating this returns at once.
+    """
+    store()
+    if coach:
+        CoachStatus.start_warm_up()
+    if plots:
+        warm_plots()
+    if os.environ.get("VOILA_PREHEAT") == "True" and not _request.is_set():
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    _request.set()
+
+
+def warm_plots() -> None:
+    """Import matplotlib and draw once (fonts, Agg), so the page's first plot is quick."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(1, 1))
+    ax.set_title("warm")
+    fig.savefig(io.BytesIO(), format="png")
+    plt.close(fig)
+
+
+_request = threading.Event()  # set once this kernel's page has been requested
 
 
 def store() -> Any:

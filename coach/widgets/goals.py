@@ -6,7 +6,16 @@ import datetime as dt
 
 import ipywidgets as w
 
-from coach.widgets.common import CoachStatus, autosave, esc, heading, note, owner, store
+from coach.widgets.common import (
+    CoachStatus,
+    autosave,
+    esc,
+    heading,
+    note,
+    owner,
+    prepare_page,
+    store,
+)
 
 LAYOUT = w.Layout(width="95%")
 
@@ -82,6 +91,7 @@ class GoalEditor(w.VBox):
 
 def goals_widget() -> w.VBox:
     """The goals step: two goal editors and what you can offer a mentor in return."""
+    prepare_page(coach=True)
     profile = store().get(owner(), "profile", "me") or {}
     offer = w.Textarea(
         value=", ".join(profile.get("offer", [])),

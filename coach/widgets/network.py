@@ -7,7 +7,7 @@ import uuid
 
 import ipywidgets as w
 
-from coach.widgets.common import esc, heading, note, owner, store
+from coach.widgets.common import esc, heading, note, owner, prepare_page, store
 
 CELLS = [("inside", "senior"), ("inside", "peer"), ("outside", "senior"), ("outside", "peer")]
 WHERE = {
@@ -74,6 +74,7 @@ def gaps(rows: list[dict]) -> list[str]:
 
 def network_widget() -> w.VBox:
     """Add the people you turn to; the map and the suggestions follow."""
+    prepare_page(plots=True)
     name = w.Text(description="Name", placeholder="Someone you turn to for advice")
     side = w.ToggleButtons(options=[("Inside my organization", "inside"), ("Outside", "outside")])
     level = w.ToggleButtons(options=[("More senior", "senior"), ("Peer", "peer")])

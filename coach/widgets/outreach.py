@@ -11,7 +11,16 @@ import ipywidgets as w
 from coach.profiles import Profile
 from coach.results import Draft
 from coach.widgets.candidates import all_candidates, pair_for
-from coach.widgets.common import CoachStatus, esc, heading, note, owner, safe_markdown, store
+from coach.widgets.common import (
+    CoachStatus,
+    esc,
+    heading,
+    note,
+    owner,
+    prepare_page,
+    safe_markdown,
+    store,
+)
 
 KINDS = [
     ("LinkedIn connection note", "linkedin-note"),
@@ -197,4 +206,5 @@ class OutreachWidget(w.VBox):
 
 def outreach_widget() -> OutreachWidget:
     """The outreach step."""
+    prepare_page(coach=True)
     return OutreachWidget()

@@ -7,7 +7,7 @@ import io
 
 import ipywidgets as w
 
-from coach.widgets.common import heading, note, owner, store
+from coach.widgets.common import heading, note, owner, prepare_page, store
 from coach.widgets.start import download_link
 
 
@@ -84,15 +84,21 @@ def plan_markdown() -> str:
         ]
         + [""]
     )
-    lines += ["## Meetings"] + [
-        f"- {m.get('date', '')} {m.get('phase', '')}: {m.get('actions', '').strip()}"
-        for _k, m in s.all(me, "meeting")
-    ]
+    lines.append("## Meetings")
+    for _k, m in s.all(me, "meeting"):
+        actions = " ".join(m.get("actions", "").split())
+        lines.append(f"- {m.get('date', '')} {m.get('phase', '')}: {actions}".rstrip(": "))
+        agenda = m.get("agenda") or {}
+        lines += [
+            f"  - {item.get('minutes', '')} min: {item.get('title', '')}"
+            for item in agenda.get("items", [])
+        ]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def progress_widget() -> w.VBox:
     """Journal entries with a progress slider per goal; the plot; export."""
+    prepare_page(plots=True)
     goals = {k: g["title"] for k, g in store().all(owner(), "goal") if g.get("title")}
     text = w.Textarea(
         placeholder="What happened, what you learned, what you will do next",
@@ -102,7 +108,9 @@ def progress_widget() -> w.VBox:
     add = w.Button(description="Add journal entry", icon="plus", button_style="primary")
     picture = w.Image(format="png")
     export = w.Button(
-        description="Export my plan (Markdown)", icon="download", layout=w.Layout(width="auto")
+        description="Export my plan (Markdown and PDF)",
+        icon="download",
+        layout=w.Layout(width="auto"),
     )
     link = w.HTML()
     message = w.HTML()
@@ -131,12 +139,27 @@ def progress_widget() -> w.VBox:
         refresh()
 
     def on_export(_b: object) -> None:
-        link.value = download_link(
-            plan_markdown().encode(),
-            "mentoring-plan.md",
-            "text/markdown",
-            "Click to save mentoring-plan.md",
-        )
+        from coach.exports import markdown_pdf
+
+        plan = plan_markdown()
+        links = [
+            download_link(
+                plan.encode(), "mentoring-plan.md", "text/markdown", "Save mentoring-plan.md"
+            )
+        ]
+        try:
+            links.append(
+                download_link(
+                    markdown_pdf(plan), "mentoring-plan.pdf", "application/pdf", "Save as PDF"
+                )
+            )
+        except Exception as exc:  # the Markdown is still there; say why the PDF is not
+            message.value = note(
+                f"The PDF could not be made ({type(exc).__name__}); the Markdown file has "
+                "everything.",
+                "warn",
+            ).value
+        link.value = " · ".join(links)
 
     add.on_click(on_add)
     export.on_click(on_export)

@@ -7,7 +7,7 @@ import json
 
 import ipywidgets as w
 
-from coach.widgets.common import CoachStatus, heading, note, owner, store
+from coach.widgets.common import CoachStatus, heading, note, owner, prepare_page, store
 from coach.widgets.profile import profile_widget
 
 
@@ -20,6 +20,7 @@ def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
 
 def start_widget() -> w.VBox:
     """Coach status, your profile, and 'download my data' / 'delete my data'."""
+    prepare_page()
     link = w.HTML()
     wide = w.Layout(width="auto")
     export = w.Button(description="Download my data (JSON)", icon="download", layout=wide)
@@ -59,7 +60,7 @@ def start_widget() -> w.VBox:
     delete.on_click(on_delete)
     return w.VBox(
         [
-            CoachStatus(),
+            CoachStatus(warm=False),
             profile_widget(),
             heading("Your data"),
             w.HBox([export, delete, confirm]),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.cli.serve import voila_command, workbooks_dir
+from coach.cli.serve import voila_command, voila_env, workbooks_dir
 from tests.helpers import free_port, wait_for_port
 
 CHROMIUM = "/usr/bin/chromium"
@@ -22,6 +22,9 @@ pytestmark = [
     ),
 ]
 TIMEOUT = 60_000  # ms: the first draft loads the offline model
+
+
+proc_holder: dict[str, subprocess.Popen] = {}
 
 
 @pytest.fixture(scope="module")
@@ -36,11 +39,12 @@ def voila(vector_cache: Path, tmp_path_factory) -> Iterator[tuple[str, Path]]:
     env.update(COACH_HOME=str(home), COACH_CACHE_DIR=str(vector_cache))
     proc = subprocess.Popen(
         voila_command(port, workbooks_dir()),
-        env=env,
+        env=voila_env(env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     wait_for_port(port, proc, "voila")
+    proc_holder["voila"] = proc
     yield f"http://127.0.0.1:{port}", home
     proc.terminate()
     proc.wait(timeout=30)
@@ -164,3 +168,49 @@ def test_html_in_a_name_shows_as_text(voila, page):
     assert page.locator("img[src='x']").count() == 0
     assert page.locator("b:text('regional')").count() == 0
     assert page.dialogs == []
+
+
+def test_two_tabs_at_once_keep_both_peoples_changes(voila, browser):
+    base, home = voila
+    context = browser.new_context()
+    first, second = context.new_page(), context.new_page()
+    for tab in (first, second):
+        tab.set_default_timeout(TIMEOUT)
+        open_book(tab, base, "03_candidates")
+    for tab, name in ((first, "Ada Tab-One"), (second, "Grace Tab-Two")):
+        tab.get_by_placeholder("e.g. Daniel Okafor").fill(name)
+        tab.locator("textarea").first.fill("gave a talk on mentoring new analysts")
+        tab.get_by_role("button", name="Add candidate").click()
+        tab.wait_for_selector(f"text=Added {name}.")
+    names = {c.get("name") for _k, c in store_of(home).all("me", "candidate")}
+    assert {"Ada Tab-One", "Grace Tab-Two"} <= names
+    for tab in (first, second):  # each tab, reloaded, shows what the other one added
+        tab.reload()
+        tab.wait_for_selector("text=Ada Tab-One")
+        tab.wait_for_selector("text=Grace Tab-Two")
+    context.close()
+
+
+def test_closing_a_page_shuts_its_kernel_down(voila, browser):
+    import psutil
+
+    base, _home = voila
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT)
+    open_book(tab, base, "02_network")
+    kernel_id = tab.eval_on_selector(
+        "#jupyter-config-data", "e => JSON.parse(e.textContent).kernelId"
+    )
+    server = psutil.Process(proc_holder["voila"].pid)
+
+    def running() -> bool:
+        return any(
+            f"kernel-{kernel_id}.json" in " ".join(k.cmdline())
+            for k in server.children(recursive=True)
+        )
+
+    assert running()
+    tab.close(run_before_unload=True)
+    wait_until(lambda: not running(), timeout=30)
+    context.close()
