@@ -1,0 +1,274 @@
+"""`mentor-coach cohort create | list | status | pairs | export | close`: run a workshop."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from coach.errors import CoachError
+
+
+def add_commands(sub: Any) -> None:
+    """Register ``cohort`` and its subcommands on the CLI's subparsers."""
+    co = sub.add_parser("cohort", help="run a workshop: cohorts, join links, progress, pairs")
+    acts = co.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    c = acts.add_parser("create", help="create a cohort and a printable handout of join links")
+    c.add_argument("name", metavar="NAME", help="letters, digits, '-' or '_' (e.g. spring-2026)")
+    who = c.add_mutually_exclusive_group(required=True)
+    who.add_argument(
+        "--roster", type=Path, metavar="CSV", help="UTF-8 CSV: name[,email,offers,goals]"
+    )
+    who.add_argument("--seats", type=int, metavar="N", help="N anonymous seats instead")
+    c.add_argument(
+        "--base-url",
+        default="http://127.0.0.1:8866",
+        metavar="URL",
+        help="the address participants open (default: %(default)s)",
+    )
+    c.add_argument("--days", type=int, default=14, metavar="N", help="links work N days (14)")
+    c.add_argument("--title", metavar="TEXT", help="workshop title on the handout")
+    c.add_argument(
+        "--out", type=Path, default=Path("."), metavar="DIR", help="where the handout goes (.)"
+    )
+    c.add_argument("--json", action="store_true", help="JSON, including the secret join links")
+    c.set_defaults(func=cmd_create)
+
+    ls = acts.add_parser("list", help="list cohorts")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=cmd_list)
+
+    st = acts.add_parser("status", help="steps done per participant and who is stuck")
+    st.add_argument("name", metavar="NAME")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(func=cmd_status)
+
+    pa = acts.add_parser("pairs", help="pairs or triads for peer practice (goals meet offers)")
+    pa.add_argument("name", metavar="NAME")
+    pa.add_argument("--size", type=int, default=2, choices=[2, 3])
+    pa.add_argument("--seed", type=int, metavar="N", help="another seed, other groups")
+    pa.add_argument("--json", action="store_true")
+    pa.set_defaults(func=cmd_pairs)
+
+    ex = acts.add_parser("export", help="progress as CSV: steps done, last active (no text)")
+    ex.add_argument("name", metavar="NAME")
+    ex.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
+    ex.add_argument("--json", action="store_true")
+    ex.set_defaults(func=cmd_export)
+
+    cl = acts.add_parser("close", help="end access now; --purge also deletes participant data")
+    cl.add_argument("name", metavar="NAME")
+    cl.add_argument("--purge", action="store_true", help="delete every participant's data")
+    cl.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    cl.add_argument("--json", action="store_true")
+    cl.set_defaults(func=cmd_close)
+
+
+def _dump(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a new file readable by its owner only (it holds join links)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    """Create the cohort, write the handout (HTML and PDF), show the facilitator link."""
+    from coach.cohorts import create_cohort, delete_cohort, handout_html, handout_pdf
+
+    out: Path = args.out
+    html_path, pdf_path = out / f"{args.name}-handout.html", out / f"{args.name}-handout.pdf"
+    for path in (html_path, pdf_path):
+        if path.exists():  # checked first: the links exist only until the handout is written
+            raise CoachError(f"{path} already exists; move it away or choose --out DIR.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CoachError(f"Cannot create {out}: {exc.strerror}. Choose --out DIR.") from None
+    created = create_cohort(
+        args.name,
+        roster=args.roster,
+        seats=args.seats,
+        base_url=args.base_url,
+        days=args.days,
+        title=args.title,
+    )
+    try:
+        page, pdf = handout_html(created).encode("utf-8"), handout_pdf(created)
+        _write_private(html_path, page)
+        _write_private(pdf_path, pdf)
+    except Exception as exc:  # the links would be lost: undo the cohort, say why
+        for path in (html_path, pdf_path):
+            path.unlink(missing_ok=True)
+        delete_cohort(created.cohort.name)  # its links were never handed out
+        raise CoachError(
+            f"Could not write the handout ({type(exc).__name__}: {exc}); the cohort was not "
+            "kept. Fix that and run the command again."
+        ) from None
+    cohort = created.cohort
+    if args.json:
+        _dump(
+            {
+                "cohort": cohort.to_dict(),
+                "handout": {"html": str(html_path), "pdf": str(pdf_path)},
+                "facilitator_url": created.facilitator_url,
+                "secret_join_links": [
+                    {"participant_id": p.id, "display_name": p.display_name, "join_url": url}
+                    for p, url in created.links
+                ],
+            }
+        )
+        return 0
+    print(
+        f"Created cohort '{cohort.name}' ({cohort.title}): {cohort.participant_count} "
+        f"participants, links work until {cohort.expires_at:%Y-%m-%d %H:%M} UTC."
+    )
+    print("Handout with everyone's private join link (print it, hand it out, then delete it):")
+    print(f"  {html_path}\n  {pdf_path}")
+    print("Facilitator dashboard (shown only this once; keep it private):")
+    print(f"  {created.facilitator_url}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """List cohorts with their state and size."""
+    from coach.cohorts import list_cohorts
+
+    cohorts = list_cohorts()
+    if args.json:
+        _dump([c.to_dict() for c in cohorts])
+    elif not cohorts:
+        print("No cohorts yet. `mentor-coach cohort create NAME --roster roster.csv` makes one.")
+    else:
+        for c in cohorts:
+            print(
+                f"{c.name:<24} {c.state():<8} {c.participant_count:>4} participants  "
+                f"until {c.expires_at:%Y-%m-%d}  {c.title}"
+            )
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """A table of steps done per participant, the current step and minutes on it."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from coach.cohorts import STEPS, status
+
+    report = status(args.name)
+    if args.json:
+        _dump(report.to_dict())
+        return 0
+    cohort = report.cohort
+    table = Table(title=Text(f"{cohort.title} ({cohort.state()})"), title_justify="left")
+    table.add_column("Participant")
+    for step in STEPS:
+        table.add_column(step.capitalize(), justify="center")
+    table.add_column("Now on")
+    table.add_column("Minutes", justify="right")
+    for p in report.participants:
+        table.add_row(
+            Text(p.display_name),  # a Text, so a name is never read as rich markup
+            *("✓" if s in p.steps_done else "·" for s in STEPS),
+            Text(p.current_step or "-"),
+            "" if p.minutes_on_step is None else str(p.minutes_on_step),
+        )
+    table.add_section()
+    table.add_row(
+        f"done ({len(report.participants)})",
+        *(str(report.counts[s]) for s in STEPS),
+        "",
+        "",
+        style="bold",
+    )
+    # a pipe or a file gets the whole table, not 80 columns of truncated names
+    Console(width=None if sys.stdout.isatty() else 120).print(table)
+    return 0
+
+
+def cmd_pairs(args: argparse.Namespace) -> int:
+    """Print peer-practice groups: display names and the words that matched."""
+    from coach.cohorts import get_cohort, pairs
+
+    groups = pairs(args.name, size=args.size, seed=args.seed)
+    cohort = get_cohort(args.name)
+    seed = args.seed if args.seed is not None else (cohort.seed if cohort else None)
+    if args.json:
+        _dump(
+            {
+                "cohort": args.name,
+                "size": args.size,
+                "seed": seed,
+                "groups": [
+                    {"members": [p.display_name for p in g], "reason": g.reason} for g in groups
+                ],
+            }
+        )
+        return 0
+    kind = "Pairs" if args.size == 2 else "Triads"
+    print(f"{kind} for '{args.name}' (seed {seed}; --seed N gives other groups):")
+    for n, g in enumerate(groups, 1):
+        print(f"{n:>3}. {' + '.join(p.display_name for p in g)}  ({g.reason})")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Progress as CSV (or JSON rows), to stdout or a file."""
+    import csv
+    import io
+
+    from coach.cohorts import export_csv
+
+    text = export_csv(args.name)
+    if args.json:
+        rows = list(csv.DictReader(io.StringIO(text)))
+        if args.out:
+            args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+        else:
+            _dump(rows)
+        return 0
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {args.out} ({text.count(chr(10)) - 1} participants)", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    """Close a cohort; with --purge (after confirmation) delete participant data."""
+    from coach.cohorts import close_cohort, get_cohort
+
+    cohort = get_cohort(args.name)
+    if cohort is None:
+        raise CoachError(
+            f"There is no cohort '{args.name}'. `mentor-coach cohort list` shows them."
+        )
+    if args.purge and not args.yes:
+        if not sys.stdin.isatty():
+            raise CoachError(f"Refusing to purge cohort '{args.name}' without --yes.")
+        answer = input(
+            f"Close cohort '{args.name}' and delete the data of its "
+            f"{cohort.participant_count} participants? [y/N] "
+        )
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing deleted.")
+            return 1
+    removed = close_cohort(args.name, purge=args.purge)
+    if args.json:
+        _dump({"cohort": args.name, "closed": True, "purged": args.purge, "records": removed})
+        return 0
+    print(f"Closed cohort '{args.name}': its join links and facilitator link no longer work.")
+    if args.purge:
+        print(
+            f"Deleted {removed} records and the {cohort.participant_count} participants' entries."
+        )
+    return 0

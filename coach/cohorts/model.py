@@ -1,0 +1,229 @@
+"""What a cohort is: the data classes, limits and step names, and small shared helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coach.errors import CoachError
+
+STEPS = ("goals", "network", "candidates", "outreach", "meeting")
+DEFAULT_BASE_URL = "http://127.0.0.1:8866"
+MAX_PARTICIPANTS = 500
+MAX_NAME = 80
+MAX_TITLE = 200
+MAX_ROSTER_BYTES = 5_000_000
+ACTIVITY_KIND, ACTIVITY_KEY = "activity", "last"
+
+# C0/C1 controls, zero-width space, direction marks and overrides, BOM: invisible or
+# spoofing characters. ZWNJ/ZWJ (U+200C/D) stay: some scripts and emoji need them.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff]"
+)
+
+
+class CohortError(CoachError):
+    """A cohort cannot be created, found or changed as asked; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A workshop cohort (no secrets: only hashes are stored, and none are kept here)."""
+
+    name: str
+    title: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    closed_at: dt.datetime | None
+    base_url: str
+    seed: int
+    participant_count: int = 0
+
+    def state(self, now: dt.datetime | None = None) -> str:
+        """``open``, ``closed`` or ``expired``."""
+        if self.closed_at is not None:
+            return "closed"
+        return "expired" if (now or _utcnow()) >= self.expires_at else "open"
+
+    def is_open(self, now: dt.datetime | None = None) -> bool:
+        """True while join links and the facilitator link work."""
+        return self.state(now) == "open"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "created_at": _iso(self.created_at),
+            "expires_at": _iso(self.expires_at),
+            "closed_at": _iso(self.closed_at) if self.closed_at else None,
+            "base_url": self.base_url,
+            "participants": self.participant_count,
+            "state": self.state(),
+        }
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One person in a cohort; ``id`` is the owner of their records in the store."""
+
+    id: str
+    cohort: str
+    display_name: str
+    email: str = ""
+    offers: tuple[str, ...] = ()
+    goals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CreatedCohort:
+    """A new cohort with its links. The links hold secrets and exist only in this object."""
+
+    cohort: Cohort
+    links: list[tuple[Participant, str]] = field(repr=False)
+    facilitator_url: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One participant read from a roster, with the line it came from."""
+
+    line: int
+    display_name: str
+    email: str
+    offers: tuple[str, ...]
+    goals: tuple[str, ...]
+
+
+@dataclass
+class RosterReport:
+    """What :func:`read_roster` found: entries, skipped blank lines and problems."""
+
+    path: Path
+    columns: list[str] = field(default_factory=list)
+    entries: list[RosterEntry] = field(default_factory=list)
+    blank_lines: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the roster can be used as it is."""
+        return not self.problems and bool(self.entries)
+
+    def raise_for_problems(self) -> None:
+        """Raise one :class:`CohortError` listing every problem (up to ten)."""
+        if self.ok:
+            return
+        shown = self.problems[:10] or ["it lists no participants"]
+        more = len(self.problems) - len(shown)
+        tail = f"; and {more} more" if more > 0 else ""
+        raise CohortError(
+            f"Roster {self.path.name}: "
+            + "; ".join(shown)
+            + tail
+            + ". Fix the file and run the command again (nothing was created)."
+        )
+
+
+@dataclass(frozen=True)
+class ParticipantStatus:
+    """A participant's progress: steps done and where they are now (no private text)."""
+
+    participant_id: str
+    display_name: str
+    steps_done: list[str]
+    current_step: str | None
+    since: dt.datetime | None
+    minutes_on_step: int | None
+    last_active: dt.datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return {
+            "participant_id": self.participant_id,
+            "display_name": self.display_name,
+            "steps_done": self.steps_done,
+            "current_step": self.current_step,
+            "since": _iso(self.since) if self.since else None,
+            "minutes_on_step": self.minutes_on_step,
+            "last_active": _iso(self.last_active) if self.last_active else None,
+        }
+
+
+@dataclass(frozen=True)
+class CohortStatus:
+    """Progress of a whole cohort: one row per participant and counts per step."""
+
+    cohort: Cohort
+    participants: list[ParticipantStatus]
+    counts: dict[str, int]
+
+    def stuck(self, minutes: int) -> list[str]:
+        """Display names of people on an unfinished step for more than ``minutes``."""
+        # pages that are not steps ("start", "coach", "progress") and steps already done
+        # are places to linger, not to be stuck
+        return [
+            p.display_name
+            for p in self.participants
+            if p.minutes_on_step is not None
+            and p.minutes_on_step > minutes
+            and p.current_step in STEPS
+            and p.current_step not in p.steps_done
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return {
+            "cohort": self.cohort.to_dict(),
+            "counts": self.counts,
+            "participants": [p.to_dict() for p in self.participants],
+        }
+
+
+class Group(list[Participant]):
+    """A pair or triad for peer practice, with a reason naming only the matched words."""
+
+    def __init__(self, members: list[Participant], reason: str = "") -> None:
+        super().__init__(members)
+        self.reason = reason
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _iso(when: dt.datetime) -> str:
+    return when.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _parse_time(value: object) -> dt.datetime | None:
+    try:
+        when = dt.datetime.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _clean(text: str) -> str:
+    """Control and invisible characters removed, whitespace collapsed (HTML kept as text)."""
+    return " ".join(_CONTROL.sub("", text).split())
+
+
+def _natural(text: str) -> list[Any]:
+    """Sort key that puts "Seat 2" before "Seat 10"."""
+    return [
+        (0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", text.casefold())
+    ]
