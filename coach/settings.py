@@ -120,6 +120,15 @@ class Settings(BaseSettings):
     follow_up_limit: int = Field(600, ge=1, description="House limit for a follow-up.")
     thank_you_limit: int = Field(800, ge=1, description="House limit for a thank-you note.")
 
+    workshop: bool = Field(
+        False,
+        description="Workshop server: every workbook page needs a participant's join link "
+        "(set by `mentor-coach serve --workshop`).",
+    )
+    stuck_minutes: int = Field(
+        10, ge=1, le=240, description="Minutes on one step before the dashboard calls it stuck."
+    )
+
     @field_validator("corpus")
     @classmethod
     def _corpus_name(cls, v: str) -> str:

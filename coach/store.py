@@ -75,7 +75,15 @@ def _m002_cohorts(conn: Any) -> None:
     conn.execute(text("CREATE INDEX ix_participants_cohort ON participants (cohort)"))
 
 
-MIGRATIONS: list[Callable[[Any], None]] = [_m001_records, _m002_cohorts]
+def _m003_wider_owner(conn: Any) -> None:
+    """Owners like ``cohort:<64-character name>`` (a cohort's shared state) need 80."""
+    from sqlalchemy import text
+
+    if conn.dialect.name == "postgresql":  # SQLite does not enforce VARCHAR lengths
+        conn.execute(text("ALTER TABLE records ALTER COLUMN owner TYPE VARCHAR(80)"))
+
+
+MIGRATIONS: list[Callable[[Any], None]] = [_m001_records, _m002_cohorts, _m003_wider_owner]
 
 
 def _now() -> str:

@@ -8,7 +8,7 @@ from nbclient import NotebookClient
 
 from tests.conftest import REPO
 
-BOOKS = sorted((REPO / "workbooks").glob("*.ipynb"))
+BOOKS = sorted((REPO / "workbooks").rglob("*.ipynb"))
 
 
 @pytest.mark.parametrize("path", BOOKS, ids=lambda p: p.name)

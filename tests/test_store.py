@@ -36,6 +36,7 @@ def test_two_tabs_see_each_others_writes_and_survive_a_restart(tmp_path):
         assert [r[0] for r in db.execute("SELECT name FROM schema_migrations")] == [
             "_m001_records",
             "_m002_cohorts",
+            "_m003_wider_owner",
         ]
 
 

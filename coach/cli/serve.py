@@ -18,7 +18,9 @@ def workbooks_dir() -> Path:
     return _shipped("workbooks")
 
 
-def voila_command(port: int, folder: Path, pool: int = 1) -> list[str]:
+def voila_command(
+    port: int, folder: Path, pool: int = 1, *, workshop: bool = False, host: str = "127.0.0.1"
+) -> list[str]:
     """The Voilà command line: loopback only, no tracebacks, idle kernels culled.
 
     With ``pool`` > 0 each workbook keeps that many pre-heated kernels: the notebook has
@@ -39,11 +41,14 @@ def voila_command(port: int, folder: Path, pool: int = 1) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "voila",
+        "coach.server",
         str(folder),
         "--no-browser",
         f"--port={port}",
-        "--Voila.ip=127.0.0.1",
+        f"--Voila.ip={host}",
+        # the kernel learns whose page it is from the cookie a join link set
+        "--VoilaConfiguration.http_header_envs=['Cookie']",
+        *(["--workshop"] if workshop else []),
         "--show_tracebacks=False",
         "--strip_sources=True",
         "--theme=light",
@@ -89,17 +94,39 @@ def add_command(sub: Any) -> None:
         help="pre-heated kernels kept ready per workbook (0 turns pre-heating off; each "
         "costs 100-250 MB of memory)",
     )
+    s.add_argument(
+        "--workshop",
+        action="store_true",
+        help="serve a workshop: every page needs a participant's join link "
+        "(see `mentor-coach cohort create`)",
+    )
+    s.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1, this machine only; a workshop on a "
+        "network uses this machine's address or 0.0.0.0, ideally behind HTTPS)",
+    )
     s.set_defaults(func=cmd_serve)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run Voilà until interrupted."""
-    port = free_port(args.port)
+    port = free_port(args.port) if args.host == "127.0.0.1" else args.port
     folder = workbooks_dir()
-    print(
-        f"Mentor Workbook: open http://127.0.0.1:{port}/ in your browser (Ctrl+C stops it)",
-        flush=True,
-    )
-    return subprocess.call(
-        voila_command(port, folder, max(args.pool, 0)), env=voila_env(dict(os.environ))
-    )
+    shown = "127.0.0.1" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
+    if args.workshop:
+        print(
+            f"Mentor Workbook workshop on http://{shown}:{port}/ : participants open their "
+            "join links; you open the facilitator link (Ctrl+C stops it)",
+            flush=True,
+        )
+    else:
+        print(
+            f"Mentor Workbook: open http://{shown}:{port}/ in your browser (Ctrl+C stops it)",
+            flush=True,
+        )
+    env = voila_env(dict(os.environ))
+    if args.workshop:
+        env["COACH_WORKSHOP"] = "1"
+    command = voila_command(port, folder, max(args.pool, 0), workshop=args.workshop, host=args.host)
+    return subprocess.call(command, env=env)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from coach.widgets.common import CoachStatus, heading, note, prepare_page, safe_markdown
+from coach.widgets.common import CoachStatus, heading, note, safe_markdown
 from coach.widgets.outreach import source_list
+from coach.widgets.page import workbook_page
 
 
+@workbook_page("coach", coach=True)
 def coach_widget() -> w.VBox:
     """A question box, the answer, and its sources."""
-    prepare_page(coach=True)
     question = w.Textarea(
         placeholder="e.g. How often should my mentor and I meet?",
         layout=w.Layout(width="95%", height="70px"),

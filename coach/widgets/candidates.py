@@ -9,7 +9,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from coach.widgets.common import esc, heading, note, owner, prepare_page, store
+from coach.widgets.common import esc, heading, note, owner, store
+from coach.widgets.page import workbook_page
 
 STAGES = ["idea", "researched", "contacted", "replied", "meeting", "active", "closed"]
 QUESTIONS = [
@@ -106,9 +107,9 @@ class CandidateCard(w.VBox):
         self._show_score()
 
 
+@workbook_page("candidates")
 def candidates_widget() -> w.VBox:
     """A form to add candidates and a card for each one."""
-    prepare_page()
     name = w.Text(description="Name", placeholder="e.g. Daniel Okafor", layout=LAYOUT)
     headline = w.Text(description="Headline", placeholder="e.g. Director of Product", layout=LAYOUT)
     org = w.Text(description="Organization", layout=LAYOUT)

@@ -39,9 +39,37 @@ def note(text: str, kind: str = "info") -> w.HTML:
     )
 
 
+_owner: str | None = None  # bound once per page (kernel) by coach.widgets.page
+
+
 def owner() -> str:
-    """Whose data this kernel reads and writes."""
+    """Whose data this kernel reads and writes: the local person, or in a workshop the
+    participant whose join link opened the page. A workshop page with no participant
+    bound refuses, rather than fall back to anyone's data."""
+    if _owner is not None:
+        return _owner
+    from coach.settings import get_settings
+
+    if get_settings().workshop:
+        from coach.workshop import NoSeat
+
+        raise NoSeat("This workshop page opens from your personal join link.")
     return OWNER
+
+
+def bind(who: str) -> None:
+    """Set whose data this page shows (called once the page's request has arrived)."""
+    global _owner
+    _owner = who
+
+
+def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
+    """An HTML link that downloads ``data`` (base64: nothing in it can become markup)."""
+    import base64
+
+    b64 = base64.b64encode(data).decode("ascii")
+    safe_name = "".join(c for c in filename if c.isalnum() or c in "._-") or "download"
+    return f'<a download="{safe_name}" href="data:{mime};base64,{b64}">{esc(label)}</a>'
 
 
 def autosave(widget: w.ValueWidget, save: Any) -> None:

@@ -13,9 +13,9 @@ from coach.widgets.common import (
     heading,
     note,
     owner,
-    prepare_page,
     store,
 )
+from coach.widgets.page import workbook_page
 
 LAYOUT = w.Layout(width="95%")
 
@@ -53,8 +53,18 @@ class GoalEditor(w.VBox):
         self.suggest.on_click(self._suggest)
         for field in (self.title, self.why, self.measure, self.target):
             autosave(field, self.save)
+        from coach.widgets.page import share_toggle
+
+        share = share_toggle("goal", key, "title", f"goal {key}")
         super().__init__(
-            [self.title, self.why, self.measure, self.target, self.suggest, self.advice]
+            [
+                self.title,
+                self.why,
+                self.measure,
+                self.target,
+                w.HBox([self.suggest, share]),
+                self.advice,
+            ]
         )
 
     def save(self) -> None:
@@ -89,9 +99,9 @@ class GoalEditor(w.VBox):
         self.advice.value = f"<ul>{lines}</ul>"
 
 
+@workbook_page("goals", coach=True)
 def goals_widget() -> w.VBox:
     """The goals step: two goal editors and what you can offer a mentor in return."""
-    prepare_page(coach=True)
     profile = store().get(owner(), "profile", "me") or {}
     offer = w.Textarea(
         value=", ".join(profile.get("offer", [])),

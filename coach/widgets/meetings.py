@@ -7,9 +7,9 @@ import datetime as dt
 import ipywidgets as w
 
 from coach.widgets.candidates import all_candidates, pair_for
-from coach.widgets.common import CoachStatus, esc, heading, note, owner, prepare_page, store
+from coach.widgets.common import CoachStatus, download_link, esc, heading, note, owner, store
 from coach.widgets.outreach import source_list
-from coach.widgets.start import download_link
+from coach.widgets.page import workbook_page
 
 PHASES = [
     ("First meeting", "first-meeting"),
@@ -19,9 +19,9 @@ PHASES = [
 ]
 
 
+@workbook_page("meeting", coach=True)
 def meetings_widget() -> w.VBox:
     """Choose a candidate and a phase, get the agenda, keep notes, download it."""
-    prepare_page(coach=True)
     who = w.Dropdown(description="With", options=[(d["name"], k) for k, d in all_candidates()])
     phase = w.Dropdown(description="Phase", options=PHASES)
     minutes = w.BoundedIntText(value=45, min=10, max=480, description="Minutes")

@@ -7,7 +7,8 @@ import uuid
 
 import ipywidgets as w
 
-from coach.widgets.common import esc, heading, note, owner, prepare_page, store
+from coach.widgets.common import esc, heading, note, owner, store
+from coach.widgets.page import workbook_page
 
 CELLS = [("inside", "senior"), ("inside", "peer"), ("outside", "senior"), ("outside", "peer")]
 WHERE = {
@@ -72,9 +73,9 @@ def gaps(rows: list[dict]) -> list[str]:
     return out
 
 
+@workbook_page("network", plots=True)
 def network_widget() -> w.VBox:
     """Add the people you turn to; the map and the suggestions follow."""
-    prepare_page(plots=True)
     name = w.Text(description="Name", placeholder="Someone you turn to for advice")
     side = w.ToggleButtons(options=[("Inside my organization", "inside"), ("Outside", "outside")])
     level = w.ToggleButtons(options=[("More senior", "senior"), ("Peer", "peer")])

@@ -4,7 +4,6 @@ yourself. Nothing is ever sent by the software."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import ipywidgets as w
 
@@ -17,10 +16,10 @@ from coach.widgets.common import (
     heading,
     note,
     owner,
-    prepare_page,
     safe_markdown,
     store,
 )
+from coach.widgets.page import workbook_page
 
 KINDS = [
     ("LinkedIn connection note", "linkedin-note"),
@@ -80,10 +79,13 @@ class OutreachWidget(w.VBox):
         self.alts = w.VBox()
         self.message = w.HTML()
         self.sent = w.Button(description="Mark as sent", icon="check", disabled=True)
+        self.share = w.HBox()
+        self.draft_key: str | None = None
         self.limit = 0
         self.go.on_click(self._draft)
         self.sent.on_click(self._mark_sent)
         self.text.observe(lambda _c: self._count(), names="value")
+        self.text.observe(lambda _c: self._save(), names="value")
         self.reload()
         super().__init__(
             [
@@ -95,7 +97,7 @@ class OutreachWidget(w.VBox):
                 self.subject,
                 self.text,
                 self.counter,
-                w.HBox([w.HTML(COPY), self.sent]),
+                w.HBox([w.HTML(COPY), self.sent, self.share]),
                 self.checks,
                 heading("Why this works", 4),
                 self.why,
@@ -177,24 +179,35 @@ class OutreachWidget(w.VBox):
             )
             for i, a in enumerate(d.alternatives, 2)
         ]
+        from coach.widgets.page import share_toggle
+
+        self.draft_key = f"{self.candidate.value}-{self.kind.value}"[:64]
+        self._save()
+        self.share.children = [share_toggle("draft", self.draft_key, "text", "outreach draft")]
         fallback = f" ({d.fallback_reason})" if d.fallback_reason else ""
         self.message.value = note(f"Drafted by the {d.provider} coach{fallback}.", "ok").value
         self.sent.disabled = False
 
+    def _save(self, sent: bool = False) -> None:
+        """Keep the draft being edited (and, once sent, when), one record per person+kind."""
+        if self.draft_key is None or not self.text.value.strip():
+            return
+        saved = store().get(owner(), "draft", self.draft_key) or {}
+        saved.update(
+            candidate=self.candidate.value,
+            kind=self.kind.value,
+            subject=self.subject.value,
+            text=self.text.value[:20_000],
+        )
+        if sent:
+            saved["sent_at"] = dt.datetime.now().isoformat(timespec="minutes")
+        store().put(owner(), "draft", self.draft_key, saved)
+
     def _mark_sent(self, _b: object) -> None:
         key = self.candidate.value
-        store().put(
-            owner(),
-            "draft",
-            uuid.uuid4().hex[:12],
-            {
-                "candidate": key,
-                "kind": self.kind.value,
-                "subject": self.subject.value,
-                "text": self.text.value,
-                "sent_at": dt.datetime.now().isoformat(timespec="minutes"),
-            },
-        )
+        if self.draft_key is None:
+            self.draft_key = f"{key}-{self.kind.value}"[:64]
+        self._save(sent=True)
         data = store().get(owner(), "candidate", key) or {}
         if data.get("stage") in (None, "idea", "researched"):
             data["stage"] = "contacted"
@@ -204,7 +217,7 @@ class OutreachWidget(w.VBox):
         self.message.value = note("Marked as sent; the candidate moved to 'contacted'.", "ok").value
 
 
+@workbook_page("outreach", coach=True)
 def outreach_widget() -> OutreachWidget:
     """The outreach step."""
-    prepare_page(coach=True)
     return OutreachWidget()

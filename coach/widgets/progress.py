@@ -7,8 +7,8 @@ import io
 
 import ipywidgets as w
 
-from coach.widgets.common import heading, note, owner, prepare_page, store
-from coach.widgets.start import download_link
+from coach.widgets.common import download_link, heading, note, owner, store
+from coach.widgets.page import workbook_page
 
 
 def progress_png(entries: list[dict], goals: dict[str, str]) -> bytes:
@@ -81,6 +81,7 @@ def plan_markdown() -> str:
         + [
             f"- {d.get('sent_at', '')} {d.get('kind', '')}: {d.get('text', '')[:120]}"
             for _k, d in s.all(me, "draft")
+            if d.get("sent_at")
         ]
         + [""]
     )
@@ -96,9 +97,9 @@ def plan_markdown() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+@workbook_page("progress", plots=True)
 def progress_widget() -> w.VBox:
     """Journal entries with a progress slider per goal; the plot; export."""
-    prepare_page(plots=True)
     goals = {k: g["title"] for k, g in store().all(owner(), "goal") if g.get("title")}
     text = w.Textarea(
         placeholder="What happened, what you learned, what you will do next",

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import base64
 import json
 
 import ipywidgets as w
 
-from coach.widgets.common import CoachStatus, heading, note, owner, prepare_page, store
+from coach.widgets.common import CoachStatus, download_link, heading, note, owner, store
+from coach.widgets.page import workbook_page
 from coach.widgets.profile import profile_widget
 
 
-def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
-    """An HTML link that downloads ``data`` (base64: nothing in it can become markup)."""
-    b64 = base64.b64encode(data).decode("ascii")
-    safe_name = "".join(c for c in filename if c.isalnum() or c in "._-") or "download"
-    return f'<a download="{safe_name}" href="data:{mime};base64,{b64}">{label}</a>'
-
-
+@workbook_page("start")
 def start_widget() -> w.VBox:
     """Coach status, your profile, and 'download my data' / 'delete my data'."""
-    prepare_page()
     link = w.HTML()
     wide = w.Layout(width="auto")
     export = w.Button(description="Download my data (JSON)", icon="download", layout=wide)

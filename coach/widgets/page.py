@@ -1,0 +1,129 @@
+"""What every workbook page does around its widget: get ready before anyone opens it, learn
+whose page it is, and (in a workshop) show the cohort banner and record where people are."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, ParamSpec
+
+import ipywidgets as w
+
+from coach.widgets import common
+from coach.widgets.common import esc, note, prepare_page
+
+P = ParamSpec("P")
+BANNER_SECONDS = 15.0
+
+
+def bind_owner(step: str) -> Any:
+    """Decide whose data this page shows. Personal use: the one local person. Workshop: the
+    participant whose join link set the cookie, or :class:`NoSeat` (nothing is shown)."""
+    from coach.settings import get_settings
+    from coach.workshop import NoSeat, request_cookies, seat_from_cookies
+
+    if not get_settings().workshop:
+        common.bind(common.OWNER)
+        return None
+    seat = seat_from_cookies(request_cookies())
+    if seat is None:
+        raise NoSeat(
+            "This workshop page opens from your personal join link. If you used it already, "
+            "the workshop may have ended: ask your facilitator."
+        )
+    common.bind(seat.id)
+    from coach.cohorts import record_activity
+
+    record_activity(seat.id, step)
+    return seat
+
+
+class CohortBanner(w.HTML):
+    """Workshop name and the segment the facilitator is running, kept up to date."""
+
+    def __init__(self, cohort: str) -> None:
+        from coach.cohorts import get_cohort
+
+        found = get_cohort(cohort)
+        self.cohort = cohort
+        self.title = found.title if found else cohort
+        super().__init__(value=self.text())
+        threading.Thread(target=self._follow, daemon=True).start()
+
+    def text(self) -> str:
+        from coach.workshop import current_segment, segment_status
+
+        now = segment_status(current_segment(self.cohort), time.time())
+        segment = f" · Now: {esc(now)}" if now else ""
+        return (
+            '<div class="mw-banner" style="background:#f3efff;padding:6px 10px;'
+            f'border-radius:6px">Workshop: <b>{esc(self.title)}</b>{segment}</div>'
+        )
+
+    def _follow(self) -> None:
+        while True:
+            time.sleep(BANNER_SECONDS)
+            try:
+                self.value = self.text()
+            except Exception:  # the store may be busy; try again next time
+                continue
+
+
+def workbook_page(
+    step: str, *, coach: bool = False, plots: bool = False
+) -> Callable[[Callable[P, w.Widget]], Callable[P, w.Widget]]:
+    """Wrap a page's widget builder: ready the page, bind the owner, add the banner."""
+
+    def wrap(build: Callable[P, w.Widget]) -> Callable[P, w.Widget]:
+        @functools.wraps(build)
+        def page(*args: P.args, **kwargs: P.kwargs) -> w.Widget:
+            from coach.workshop import NoSeat
+
+            prepare_page(coach=coach, plots=plots)
+            try:
+                seat = bind_owner(step)
+            except NoSeat as exc:
+                return note(str(exc), "warn")
+            view = build(*args, **kwargs)
+            if seat is None:
+                return view
+            return w.VBox([CohortBanner(seat.cohort), view])
+
+        return page
+
+    return wrap
+
+
+def share_toggle(kind: str, key: str, field: str, label: str) -> w.Widget:
+    """In a workshop, "Share with facilitator" for one item (and unshare); else nothing."""
+    from coach.settings import get_settings
+
+    if not get_settings().workshop:
+        return w.HBox()
+    shared_key = f"{kind}:{key}"[:64]
+    is_shared = common.store().get(common.owner(), "shared", shared_key) is not None
+    toggle = w.ToggleButton(
+        value=is_shared,
+        description="Shared with facilitator" if is_shared else "Share with facilitator",
+        icon="eye" if is_shared else "eye-slash",
+        tooltip="Only what you share is visible to the facilitator; press again to unshare",
+        layout=w.Layout(width="auto"),
+    )
+
+    def on_change(change: dict[str, Any]) -> None:
+        if change["new"]:
+            common.store().put(
+                common.owner(),
+                "shared",
+                shared_key,
+                {"kind": kind, "key": key, "field": field, "label": label},
+            )
+            toggle.description, toggle.icon = "Shared with facilitator", "eye"
+        else:
+            common.store().delete(common.owner(), "shared", shared_key)
+            toggle.description, toggle.icon = "Share with facilitator", "eye-slash"
+
+    toggle.observe(on_change, names="value")
+    return toggle
