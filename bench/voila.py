@@ -34,8 +34,11 @@ def kernel_mb(voila_pid: int, kernel_id: str) -> float:
     import psutil
 
     for k in psutil.Process(voila_pid).children(recursive=True):
-        if f"kernel-{kernel_id}.json" in " ".join(k.cmdline()):
-            return float(k.memory_info().rss) / 1e6
+        try:
+            if f"kernel-{kernel_id}.json" in " ".join(k.cmdline()):
+                return float(k.memory_info().rss) / 1e6
+        except psutil.Error:  # a kernel that just exited
+            continue
     return 0.0
 
 
@@ -44,7 +47,11 @@ def server_mb(voila_pid: int) -> float:
     import psutil
 
     parent = psutil.Process(voila_pid)
-    return sum(float(p.memory_info().rss) for p in [parent, *parent.children(True)]) / 1e6
+    total = 0.0
+    for p in [parent, *parent.children(True)]:
+        with contextlib.suppress(psutil.Error):
+            total += float(p.memory_info().rss)
+    return total / 1e6
 
 
 def wait_until_quiet(voila_pid: int, limit: float = 90.0) -> None:

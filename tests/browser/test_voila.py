@@ -205,10 +205,15 @@ def test_closing_a_page_shuts_its_kernel_down(voila, browser):
     server = psutil.Process(proc_holder["voila"].pid)
 
     def running() -> bool:
-        return any(
-            f"kernel-{kernel_id}.json" in " ".join(k.cmdline())
-            for k in server.children(recursive=True)
-        )
+        for k in server.children(recursive=True):
+            try:  # a kernel that has exited may linger as a zombie until reaped
+                if k.status() != psutil.STATUS_ZOMBIE and f"kernel-{kernel_id}.json" in " ".join(
+                    k.cmdline()
+                ):
+                    return True
+            except psutil.Error:
+                continue
+        return False
 
     assert running()
     tab.close(run_before_unload=True)

@@ -1,0 +1,145 @@
+"""A workshop in a real browser: three participants in separate browser contexts, a
+stranger, and the facilitator's dashboard following their progress without their words.
+
+Voilà runs as `mentor-coach serve --workshop` does (pre-heated kernels included)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from coach.cli.serve import voila_command, voila_env, workbooks_dir
+from tests.browser.test_voila import CHROMIUM, TIMEOUT, expect, store_of, wait_until
+from tests.helpers import free_port, wait_for_port
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="Chromium not installed (apt-get install chromium)"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def workshop(vector_cache: Path, tmp_path_factory) -> Iterator[dict]:
+    from coach import settings, store
+    from coach.cohorts import create_cohort
+    from coach.indexer import index_paths
+    from coach.settings import Settings
+
+    home = tmp_path_factory.mktemp("workshop-home")
+    index_paths(Settings(home=home, cache_dir=vector_cache))
+    old = os.environ.get("COACH_HOME")
+    os.environ["COACH_HOME"] = str(home)
+    settings.reset_settings()
+    store.forget_stores()
+    created = create_cohort("autumn", seats=3, title="Autumn mentoring workshop")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COACH_", "OPENAI_"))}
+    env.update(COACH_HOME=str(home), COACH_CACHE_DIR=str(vector_cache), COACH_WORKSHOP="1")
+    proc = subprocess.Popen(
+        voila_command(port, workbooks_dir(), pool=1, workshop=True),
+        env=voila_env(env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for_port(port, proc, "voila")
+    yield {"base": f"http://127.0.0.1:{port}", "created": created, "home": home}
+    proc.terminate()
+    proc.wait(timeout=30)
+    if old is None:
+        os.environ.pop("COACH_HOME", None)
+    else:
+        os.environ["COACH_HOME"] = old
+    settings.reset_settings()
+    store.forget_stores()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+def person(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    return page
+
+
+def test_three_participants_a_stranger_and_the_dashboard(workshop, browser):
+    base, created, home = workshop["base"], workshop["created"], workshop["home"]
+    (ada, ada_url), (bea, bea_url), (_cy, cy_url) = created.links
+    db = store_of(home)
+
+    # Ada joins, lands on the first workbook with the banner, and sets a goal
+    a = person(browser)
+    a.goto(ada_url.replace("http://127.0.0.1:8866", base))
+    a.wait_for_selector(".mw-banner")
+    assert "Autumn mentoring workshop" in a.locator(".mw-banner").inner_text()
+    assert "/join/" not in a.url  # the token left the address bar
+    a.goto(f"{base}/voila/render/01_goals.ipynb")
+    goal = a.get_by_placeholder("e.g. Lead a product discovery project").first
+    goal.fill("Ada private goal: present to the board by May")
+    goal.press("Tab")
+    wait_until(lambda: (db.get(ada.id, "goal", "1") or {}).get("title"))
+
+    # Bea joins and adds a candidate
+    b = person(browser)
+    b.goto(bea_url.replace("http://127.0.0.1:8866", base))
+    b.wait_for_selector(".mw-banner")
+    b.goto(f"{base}/voila/render/03_candidates.ipynb")
+    b.get_by_placeholder("e.g. Daniel Okafor").fill("Bea Secret Mentor")
+    b.locator("textarea").first.fill("gave a talk on analytics careers")
+    b.get_by_role("button", name="Add candidate").click()
+    b.wait_for_selector("text=Added Bea Secret Mentor.")
+    assert [c["name"] for _k, c in db.all(bea.id, "candidate")] == ["Bea Secret Mentor"]
+    assert db.all(ada.id, "candidate") == []  # landed in Bea's records only
+
+    # Cy joins, then tries the dashboard and Ada's page by address: nothing of theirs shows
+    c = person(browser)
+    c.goto(cy_url.replace("http://127.0.0.1:8866", base))
+    c.wait_for_selector(".mw-banner")
+    c.goto(f"{base}/voila/render/facilitator/dashboard.ipynb")
+    c.wait_for_selector("text=needs the facilitator link")
+    c.goto(f"{base}/voila/render/01_goals.ipynb?owner={ada.id}")
+    c.wait_for_selector(".mw-banner")
+    assert c.get_by_placeholder("e.g. Lead a product discovery project").first.input_value() == ""
+    assert "Ada private goal" not in c.content()
+
+    # a stranger with no link sees a friendly page
+    s = person(browser)
+    s.goto(f"{base}/voila/render/01_goals.ipynb")
+    s.wait_for_selector("text=Please open your join link")
+
+    # the facilitator sees counts and names, never the goal or the candidate
+    f = person(browser)
+    f.goto(created.facilitator_url.replace("http://127.0.0.1:8866", base))
+    counts = f.locator(".mw-counts")
+    expect(counts).to_contain_text("Set a goal: 1 of 3")
+    expect(counts).to_contain_text("Added a candidate: 1 of 3")
+    assert "Ada private goal" not in f.content() and "Bea Secret Mentor" not in f.content()
+    expect(f.locator(".mw-people")).to_contain_text("Seat 1")
+
+    # Ada adds a candidate: the dashboard follows on its own
+    a.goto(f"{base}/voila/render/03_candidates.ipynb")
+    a.get_by_placeholder("e.g. Daniel Okafor").fill("Another Mentor")
+    a.locator("textarea").first.fill("runs the regional data meetup")
+    a.get_by_role("button", name="Add candidate").click()
+    a.wait_for_selector("text=Added Another Mentor.")
+    expect(counts).to_contain_text("Added a candidate: 2 of 3", timeout=40_000)
+    assert all(p.dialogs == [] for p in (a, b, c, s, f))
