@@ -35,6 +35,7 @@ def diagnose() -> dict[str, dict[str, Any]]:
         "embeddings": s.embeddings,
         "offline model": str(model_dir()) if model_dir() else "not installed",
         "turn log": str(s.log_path),
+        "workbook store": _database(s),
     }
     try:
         from coach.vectorstore import Corpus
@@ -46,6 +47,25 @@ def diagnose() -> dict[str, dict[str, Any]]:
     except CoachError as exc:
         store["corpus"] = f"unreachable: {exc}"
     return {"coach": coach, "store": store}
+
+
+def _database(s: Any) -> str:
+    """Which database holds the workbooks, whether it opens (no password shown)."""
+    from sqlalchemy.engine import make_url
+
+    from coach.errors import CoachError
+    from coach.store import get_store
+
+    if s.database_url is None:
+        where = f"SQLite ({s.home / 'workbook.sqlite3'})"
+    else:
+        url = make_url(s.database_url.get_secret_value())
+        where = f"PostgreSQL ({url.host or 'local socket'}:{url.port or 5432}/{url.database})"
+    try:
+        get_store()
+        return f"{where}, opens"
+    except CoachError as exc:
+        return f"{where}, unreachable: {exc}"
 
 
 def _server(s: Any) -> str:

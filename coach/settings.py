@@ -53,6 +53,12 @@ class Settings(BaseSettings):
         description="URL of a chroma server (e.g. http://127.0.0.1:8000). "
         "Unset: an embedded store under COACH_HOME.",
     )
+    database_url: SecretStr | None = Field(
+        None,
+        description="Where the workbook store lives: unset for a SQLite file under COACH_HOME, "
+        "or a PostgreSQL URL such as postgresql://user:password@host:5432/mentor "
+        "(secret: never printed).",
+    )
     embeddings: Literal["offline", "offline-hash", "openai"] = Field(
         "offline",
         description="Embedding provider: 'offline' (all-MiniLM-L6-v2 from the installed "
@@ -135,6 +141,22 @@ class Settings(BaseSettings):
         from coach.names import check_corpus_name
 
         return check_corpus_name(v)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is None or not v.get_secret_value().strip():
+            return None
+        url = v.get_secret_value().strip()
+        scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+        if scheme in ("postgres", "postgresql"):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        elif scheme not in ("postgresql+psycopg", "sqlite"):
+            raise ValueError(
+                "COACH_DATABASE_URL must start with postgresql:// (or sqlite:///); "
+                "leave it unset for the default SQLite file under COACH_HOME"
+            )
+        return SecretStr(url)
 
     @field_validator("chroma_url")
     @classmethod

@@ -97,7 +97,10 @@ class Store:
         from sqlalchemy import create_engine, event
 
         try:
-            self._engine = create_engine(url, future=True, pool_pre_ping=True)
+            # a workbook page uses one or two connections; keep each kernel's pool small so
+            # a PostgreSQL server's connection limit covers many participants
+            pool = {} if url.startswith("sqlite") else {"pool_size": 2, "max_overflow": 3}
+            self._engine = create_engine(url, future=True, pool_pre_ping=True, **pool)
             if url.startswith("sqlite"):
 
                 @event.listens_for(self._engine, "connect")
@@ -108,10 +111,16 @@ class Store:
                     cur.close()
 
             self._migrate()
-        except Exception as exc:  # a database that cannot open: say where and what to do
+        except Exception as exc:  # a database that cannot open: say what to do, never the URL
+            if url.startswith("sqlite"):
+                advice = "Check that COACH_HOME is writable and the disk is not full."
+            else:
+                advice = (
+                    "Check that the database server in COACH_DATABASE_URL is running and that "
+                    "its host, port, database, user and password are right."
+                )
             raise StoreError(
-                f"Cannot open the workbook store ({type(exc).__name__}). Check that COACH_HOME "
-                "is writable and the disk is not full."
+                f"Cannot open the workbook store ({type(exc).__name__}). {advice}"
             ) from None
 
     def _migrate(self, attempts: int = 5) -> None:
@@ -257,7 +266,9 @@ def get_store() -> Store:
     """The store for the current settings (one per database per process)."""
     from coach.settings import get_settings
 
-    url = database_url(get_settings().home)
+    settings = get_settings()
+    configured = settings.database_url
+    url = configured.get_secret_value() if configured else database_url(settings.home)
     store = _stores.get(url)
     if store is None:
         store = _stores[url] = Store(url)

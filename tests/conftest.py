@@ -69,3 +69,40 @@ def indexed(shared_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("COACH_HOME", str(shared_home))
     _reset_process_state()
     return shared_home
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[object]:
+    """A throwaway PostgreSQL server for the session, or a skip that says why not."""
+    import shutil
+    import tempfile
+
+    from tests.pg import Cluster
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg is not installed: the PostgreSQL half of the store tests is skipped")
+    # its own folder: pytest's is private to root, and the server runs as another user
+    root = Path(tempfile.mkdtemp(prefix="mentor-pg-"))
+    try:
+        cluster = Cluster(root)
+    except RuntimeError as exc:
+        shutil.rmtree(root, ignore_errors=True)
+        pytest.skip(f"PostgreSQL could not start here ({exc}): its half of the tests is skipped")
+    yield cluster
+    cluster.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, clean_env: Path
+) -> str:
+    """Run a test once on the default SQLite store and once on PostgreSQL (a fresh database),
+    selected as users select it: COACH_DATABASE_URL."""
+    if request.param == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+        monkeypatch.setenv("COACH_DATABASE_URL", cluster.new_database())  # type: ignore[attr-defined]
+        _reset_process_state()
+    return str(request.param)

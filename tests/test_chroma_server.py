@@ -46,3 +46,31 @@ def test_an_unreachable_server_is_a_clear_error(monkeypatch):
     reset_settings()
     with pytest.raises(coach.CorpusIndexError, match="Cannot open the chroma store"):
         coach.search("mentor")
+
+
+def test_many_kernels_share_one_index_in_the_server(chroma_server, tmp_path, vector_cache):
+    """Two processes with their own COACH_HOME (two participants' kernels) use the index
+    built once in the server; neither builds or stores an index of its own."""
+    import os
+
+    coach.index()  # the facilitator (or `make serve`) indexes once, into the server
+    chunks = coach.search("how do I ask someone to mentor me", k=1)[0].id
+    code = (
+        "import coach, sys; hits = coach.search('how do I ask someone to mentor me', k=1); "
+        "print(hits[0].id)"
+    )
+    outs = []
+    for who in ("kernel-a", "kernel-b"):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("COACH_")}
+        env.update(
+            COACH_HOME=str(tmp_path / who),
+            COACH_CACHE_DIR=str(vector_cache),
+            COACH_CHROMA_URL=os.environ["COACH_CHROMA_URL"],
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        outs.append(done.stdout.strip())
+        assert not (tmp_path / who / "chroma").exists()  # no local index at all
+    assert outs == [chunks, chunks]

@@ -134,6 +134,14 @@ def cmd_create(args: argparse.Namespace) -> int:
     print(f"  {html_path}\n  {pdf_path}")
     print("Facilitator dashboard (shown only this once; keep it private):")
     print(f"  {created.facilitator_url}")
+    port = (
+        created.cohort.base_url.rsplit(":", 1)[-1] if created.cohort.base_url.count(":") > 1 else ""
+    )
+    where = "--host 0.0.0.0 " if "127.0.0.1" not in created.cohort.base_url else ""
+    print(
+        "Start the workshop server with:\n"
+        f"  mentor-coach serve --workshop {where}" + (f"--port {port}" if port.isdigit() else "")
+    )
     return 0
 
 

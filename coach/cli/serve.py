@@ -32,8 +32,8 @@ def voila_command(
         [
             "--preheat_kernel=True",
             f"--pool_size={pool}",
-            # refill a pool a few seconds after use, not while the new page is loading
-            "--VoilaKernelManager.fill_delay=3",
+            # refill a pool after the new page has loaded, not while it loads
+            "--VoilaKernelManager.fill_delay=8",
         ]
         if pool > 0
         else []
