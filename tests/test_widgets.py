@@ -118,6 +118,7 @@ def test_outreach_drafts_counts_checks_and_marks_as_sent(indexed):
 
 def test_outreach_without_candidates_says_what_to_do(clean_env):
     view = outreach_widget()
+    assert "No mentor candidates yet" in view.message.value  # before anyone clicks
     view.go.click()
     assert "Add a candidate" in view.message.value
 

@@ -114,6 +114,10 @@ class OutreachWidget(w.VBox):
         self.candidate.options = [(d["name"], k) for k, d in all_candidates()]
         if self.candidate.options and self.candidate.value is None:
             self.candidate.index = len(self.candidate.options) - 1  # the newest candidate
+        if not self.candidate.options:
+            self.message.value = note(
+                "No mentor candidates yet: add one in step 3 (Candidates), then come back here."
+            ).value
 
     def _count(self) -> None:
         n = len(self.text.value)
