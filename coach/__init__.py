@@ -6,8 +6,9 @@ Importing ``coach`` is cheap: chromadb, langchain and openai load only when firs
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from coach._lazy import lazy_names
 
 if TYPE_CHECKING:
     from coach.api import index, search
@@ -48,17 +49,7 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'coach' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"coach.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names(__name__, _HOME, globals())
 
 
 __version__ = "0.1.0"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -92,3 +94,63 @@ def wait_for_port(port: int, proc, what: str, timeout: float = 60.0) -> None:
             time.sleep(0.2)
     proc.kill()
     pytest.fail(f"{what} did not start within {timeout:.0f} s")
+
+
+def start_workbooks(
+    home: Path,
+    vector_cache: Path,
+    *,
+    pool: int = 1,
+    workshop: bool = False,
+    log: Path | None = None,
+):
+    """The workbook server as `mentor-coach serve` runs it, on a free loopback port, with
+    ``COACH_HOME`` set to ``home``; returns (port, process) once it listens."""
+    import os
+    import subprocess
+
+    from coach.cli.serve import voila_command, voila_env, workbooks_dir
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COACH_", "OPENAI_"))}
+    env.update(COACH_HOME=str(home), COACH_CACHE_DIR=str(vector_cache))
+    if workshop:
+        env["COACH_WORKSHOP"] = "1"
+    out = log.open("w") if log is not None else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        voila_command(port, workbooks_dir(), pool=pool, workshop=workshop),
+        env=voila_env(env),
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    wait_for_port(port, proc, "voila")
+    return port, proc
+
+
+def stop(proc) -> None:
+    """Stop a server started by a test."""
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@contextmanager
+def coach_home(home: Path) -> Iterator[Path]:
+    """Point this process's COACH_HOME at ``home`` (for module-scoped fixtures, which
+    cannot use monkeypatch), then put it back."""
+    import os
+
+    from coach import settings, store
+
+    old = os.environ.get("COACH_HOME")
+    os.environ["COACH_HOME"] = str(home)
+    settings.reset_settings()
+    store.forget_stores()
+    try:
+        yield home
+    finally:
+        if old is None:
+            os.environ.pop("COACH_HOME", None)
+        else:
+            os.environ["COACH_HOME"] = old
+        settings.reset_settings()
+        store.forget_stores()

@@ -7,64 +7,30 @@ rendered here except where a test says so)."""
 from __future__ import annotations
 
 import http.client
-import os
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from coach.cli.serve import voila_command, voila_env, workbooks_dir
-from tests.helpers import free_port, wait_for_port
+from tests.helpers import coach_home, start_workbooks, stop
 
 
 def token_of(url: str) -> str:
     return url.rstrip("/").rsplit("/", 1)[1]
 
 
-def start(home: Path, vector_cache: Path, log: Path, workshop: bool) -> tuple[int, Any]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COACH_", "OPENAI_"))}
-    env.update(COACH_HOME=str(home), COACH_CACHE_DIR=str(vector_cache))
-    if workshop:
-        env["COACH_WORKSHOP"] = "1"
-    out = log.open("w")
-    proc = subprocess.Popen(
-        voila_command(port, workbooks_dir(), pool=0, workshop=workshop),
-        env=voila_env(env),
-        stdout=out,
-        stderr=subprocess.STDOUT,
-    )
-    wait_for_port(port, proc, "voila")
-    return port, proc
-
-
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory, vector_cache) -> Iterator[dict]:
     home = tmp_path_factory.mktemp("server-home")
-    old = os.environ.get("COACH_HOME")
-    os.environ["COACH_HOME"] = str(home)
-    from coach import settings, store
+    with coach_home(home):
+        from coach.cohorts import close_cohort, create_cohort
 
-    settings.reset_settings()
-    store.forget_stores()
-    from coach.cohorts import close_cohort, create_cohort
-
-    open_one = create_cohort("open-cohort", seats=2)
-    closed = create_cohort("closed-cohort", seats=1)
-    close_cohort("closed-cohort")
-    log = home / "server.log"
-    port, proc = start(home, vector_cache, log, workshop=True)
-    yield {"port": port, "open": open_one, "closed": closed, "log": log, "home": home}
-    proc.terminate()
-    proc.wait(timeout=30)
-    if old is None:
-        os.environ.pop("COACH_HOME", None)
-    else:
-        os.environ["COACH_HOME"] = old
-    settings.reset_settings()
-    store.forget_stores()
+        open_one = create_cohort("open-cohort", seats=2)
+        closed = create_cohort("closed-cohort", seats=1)
+        close_cohort("closed-cohort")
+        log = home / "server.log"
+        port, proc = start_workbooks(home, vector_cache, pool=0, workshop=True, log=log)
+        yield {"port": port, "open": open_one, "closed": closed, "log": log, "home": home}
+        stop(proc)
 
 
 def get(port: int, path: str, cookie: str = "", method: str = "GET", headers=None):
@@ -152,10 +118,9 @@ def test_no_token_or_key_reaches_the_server_log(workshop):
 
 
 def test_a_personal_server_refuses_join_links(tmp_path, vector_cache):
-    port, proc = start(tmp_path / "home", vector_cache, tmp_path / "log", workshop=False)
+    port, proc = start_workbooks(tmp_path / "home", vector_cache, pool=0, log=tmp_path / "log")
     try:
         resp, body = get(port, "/join/" + "B" * 32)
         assert resp.status == 404 and "not running a workshop" in body
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc)

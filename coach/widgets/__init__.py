@@ -5,8 +5,9 @@ Each widget loads with its own module on first use, so a page imports only what 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from coach._lazy import lazy_names
 
 if TYPE_CHECKING:
     from coach.widgets.ask import coach_widget
@@ -44,14 +45,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'coach.widgets' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"coach.widgets.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_names(__name__, _HOME, globals())

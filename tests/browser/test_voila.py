@@ -3,7 +3,6 @@ by Playwright. Waits for selectors, never sleeps."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -11,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.cli.serve import voila_command, voila_env, workbooks_dir
-from tests.helpers import free_port, wait_for_port
+from tests.helpers import start_workbooks, stop
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
@@ -34,20 +32,10 @@ def voila(vector_cache: Path, tmp_path_factory) -> Iterator[tuple[str, Path]]:
 
     home = tmp_path_factory.mktemp("browser-home")
     index_paths(Settings(home=home, cache_dir=vector_cache))  # so the first draft is quick
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COACH_", "OPENAI_"))}
-    env.update(COACH_HOME=str(home), COACH_CACHE_DIR=str(vector_cache))
-    proc = subprocess.Popen(
-        voila_command(port, workbooks_dir()),
-        env=voila_env(env),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_for_port(port, proc, "voila")
+    port, proc = start_workbooks(home, vector_cache)
     proc_holder["voila"] = proc
     yield f"http://127.0.0.1:{port}", home
-    proc.terminate()
-    proc.wait(timeout=30)
+    stop(proc)
 
 
 @pytest.fixture(scope="module")

@@ -5,16 +5,13 @@ Voilà runs as `mentor-coach serve --workshop` does (pre-heated kernels included
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from coach.cli.serve import voila_command, voila_env, workbooks_dir
 from tests.browser.test_voila import CHROMIUM, TIMEOUT, expect, store_of, wait_until
-from tests.helpers import free_port, wait_for_port
+from tests.helpers import coach_home, start_workbooks, stop
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,37 +23,17 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def workshop(vector_cache: Path, tmp_path_factory) -> Iterator[dict]:
-    from coach import settings, store
     from coach.cohorts import create_cohort
     from coach.indexer import index_paths
     from coach.settings import Settings
 
     home = tmp_path_factory.mktemp("workshop-home")
     index_paths(Settings(home=home, cache_dir=vector_cache))
-    old = os.environ.get("COACH_HOME")
-    os.environ["COACH_HOME"] = str(home)
-    settings.reset_settings()
-    store.forget_stores()
-    created = create_cohort("autumn", seats=3, title="Autumn mentoring workshop")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COACH_", "OPENAI_"))}
-    env.update(COACH_HOME=str(home), COACH_CACHE_DIR=str(vector_cache), COACH_WORKSHOP="1")
-    proc = subprocess.Popen(
-        voila_command(port, workbooks_dir(), pool=1, workshop=True),
-        env=voila_env(env),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_for_port(port, proc, "voila")
-    yield {"base": f"http://127.0.0.1:{port}", "created": created, "home": home}
-    proc.terminate()
-    proc.wait(timeout=30)
-    if old is None:
-        os.environ.pop("COACH_HOME", None)
-    else:
-        os.environ["COACH_HOME"] = old
-    settings.reset_settings()
-    store.forget_stores()
+    with coach_home(home):
+        created = create_cohort("autumn", seats=3, title="Autumn mentoring workshop")
+        port, proc = start_workbooks(home, vector_cache, pool=1, workshop=True)
+        yield {"base": f"http://127.0.0.1:{port}", "created": created, "home": home}
+        stop(proc)
 
 
 @pytest.fixture
