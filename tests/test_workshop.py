@@ -223,3 +223,20 @@ def test_outside_a_workshop_nothing_changes(monkeypatch):
     find(view, w.Text)[0].value = "my own goal"
     assert get_store().get("me", "goal", "1")["title"] == "my own goal"
     assert not any("Share" in t.description for t in find(view, w.ToggleButton))
+
+
+def test_on_jupyterhub_each_person_owns_their_records(monkeypatch):
+    """A single-user server under JupyterHub (JUPYTERHUB_USER set by the hub) stores under
+    the hub user's name, so people sharing one database never see each other's records."""
+    from coach.widgets import goals_widget
+
+    monkeypatch.setenv("JUPYTERHUB_USER", "alice")
+    find(goals_widget(), w.Text)[0].value = "alice's goal"
+    monkeypatch.setenv("JUPYTERHUB_USER", "bob")
+    bobs = goals_widget()
+    assert find(bobs, w.Text)[0].value == ""
+    assert get_store().get("hub:alice", "goal", "1")["title"] == "alice's goal"
+    assert get_store().all("me", "goal") == []
+    monkeypatch.setenv("JUPYTERHUB_USER", "a" * 100)  # still fits the owner column, stably
+    assert common.personal_owner() == common.personal_owner()
+    assert len(common.personal_owner()) <= 80

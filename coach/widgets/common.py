@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import threading
@@ -54,7 +55,20 @@ def owner() -> str:
         from coach.workshop import NoSeat
 
         raise NoSeat("This workshop page opens from your personal join link.")
-    return OWNER
+    return personal_owner()
+
+
+def personal_owner() -> str:
+    """The one person a personal server belongs to: "me" on a laptop; on JupyterHub, the
+    hub user whose single-user server this is (the hub sets ``JUPYTERHUB_USER``), so many
+    people can share one PostgreSQL store and each still sees only their own records."""
+    user = os.environ.get("JUPYTERHUB_USER", "").strip()
+    if not user:
+        return OWNER
+    owner = f"hub:{user}"
+    if len(owner) > 80:  # the store's owner column; a long name keeps a stable, unique id
+        owner = "hub:" + hashlib.sha256(user.encode()).hexdigest()[:40]
+    return owner
 
 
 def bind(who: str) -> None:

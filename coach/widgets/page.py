@@ -25,7 +25,7 @@ def bind_owner(step: str) -> Any:
     from coach.workshop import NoSeat, request_cookies, seat_from_cookies
 
     if not get_settings().workshop:
-        common.bind(common.OWNER)
+        common.bind(common.personal_owner())
         return None
     seat = seat_from_cookies(request_cookies())
     if seat is None:
