@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/retrieval.py
 	$(BIN)/python bench/coach.py
 	$(BIN)/python bench/voila.py
+	$(BIN)/python bench/workshop.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

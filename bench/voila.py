@@ -121,7 +121,7 @@ def main() -> int:
     )
     names = [p.stem for p in sorted(books.glob("*.ipynb")) if p.stem != "zz_one_widget"]
     # one pre-heated kernel per notebook: the baseline's and the facilitator's included
-    pools = len(list(books.rglob("*.ipynb")))
+    pools = sum(1 for nb in books.rglob("*.ipynb") if ".ipynb_checkpoints" not in nb.parts)
     wait_until_quiet(proc.pid, limit=240, expect_kernels=pools)
     # name -> (median seconds, median seconds of the baseline runs interleaved with it, MB)
     results: dict[str, tuple[float, float, float]] = {}

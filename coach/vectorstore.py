@@ -7,6 +7,7 @@ revision number that grows with every write, so caches (BM25) know when to rebui
 
 from __future__ import annotations
 
+import sys
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -49,11 +50,22 @@ def _client(settings: Settings) -> Any:
         return _open_client(settings)
 
 
+def _skip_iri_format_checker() -> None:
+    """chromadb imports jsonschema, which imports its optional IRI format checker,
+    rfc3987-syntax, and that compiles some 35 Lark grammars at import: 2.4 s of CPU in every
+    workbook kernel that loads the coach (python-jsonschema/jsonschema#1428), for a format no
+    schema of chromadb's uses. Marking that module absent makes jsonschema skip the checker.
+    Nothing changes if jsonschema is already loaded (a Jupyter server process, say)."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def _open_client(settings: Settings) -> Any:
     key = settings.chroma_url or str(settings.chroma_path)
     c = _clients.get(key)
     if c is not None:
         return c
+    _skip_iri_format_checker()
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 

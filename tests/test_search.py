@@ -64,3 +64,21 @@ def test_the_figures_of_the_reference_articles_are_findable(indexed):
 def test_everyday_words_reach_the_right_guide(indexed):
     hits = coach.search("my boss could introduce me to a senior leader here", k=5)
     assert any(p.source.endswith("where-to-find-a-mentor.md") for p in hits)
+
+
+def test_opening_the_index_skips_jsonschemas_slow_iri_checker(indexed):
+    """Every workbook kernel that loads the coach imports chromadb, and so jsonschema; its
+    optional IRI checker (rfc3987-syntax) would compile grammars for 2.4 s of CPU each time."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, coach; coach.search('mentor', k=1); "
+        "print('jsonschema' in sys.modules, sys.modules.get('rfc3987_syntax', 'absent'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=dict(os.environ), capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["True", "None"]  # jsonschema loaded, the checker skipped

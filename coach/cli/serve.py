@@ -56,6 +56,9 @@ def voila_command(
         "--MappingKernelManager.cull_idle_timeout=600",
         "--MappingKernelManager.cull_interval=300",
         "--VoilaConfiguration.file_allowlist=[]",
+        # a busy server (a workshop's first minute) may take more than nbclient's default
+        # 4 s to send a page's output; past this, Voilà would drop the page's widget
+        "--VoilaExecutor.iopub_timeout=60",
         *preheat,
     ]
 

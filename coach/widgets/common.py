@@ -6,6 +6,7 @@ import hashlib
 import html
 import os
 import threading
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import ipywidgets as w
@@ -98,12 +99,13 @@ class CoachStatus(w.HTML):
     _error: str | None = None
 
     _thread: ClassVar[threading.Thread | None] = None
+    _scheduled: ClassVar[bool] = False  # starts once the page's cell has run
     _shown: ClassVar[list[CoachStatus]] = []
 
     def __init__(self, *, warm: bool = True) -> None:
         super().__init__(value=self._text())
         CoachStatus._shown.append(self)
-        if warm:
+        if warm and not CoachStatus._scheduled:
             CoachStatus.start_warm_up()
         if CoachStatus._warm.is_set() or CoachStatus._thread is None:
             self.value = self._text()
@@ -124,7 +126,7 @@ class CoachStatus(w.HTML):
 
             engine = get_settings().engine()
             return f"<small>Coach: ready ({esc(engine)} engine)</small>"
-        if CoachStatus._thread is None:  # a page that does not need the coach loaded
+        if CoachStatus._thread is None and not CoachStatus._scheduled:  # not needed here
             from coach.settings import get_settings
 
             engine = get_settings().engine()
@@ -154,15 +156,39 @@ def prepare_page(*, coach: bool = False, plots: bool = False) -> None:
     Voilà without pre-heating this returns at once.
     """
     store()
-    if coach:
+    preheating = os.environ.get("VOILA_PREHEAT") == "True" and not _request.is_set()
+    if coach and not preheating:
+        CoachStatus._scheduled = _after_this_cell(CoachStatus.start_warm_up)
+    if coach and not CoachStatus._scheduled:
         CoachStatus.start_warm_up()
     if plots:
         warm_plots()
-    if os.environ.get("VOILA_PREHEAT") == "True" and not _request.is_set():
+    if preheating:
         from voila.utils import wait_for_request
 
         wait_for_request()
     _request.set()
+
+
+def _after_this_cell(run: Callable[[], None]) -> bool:
+    """Run ``run`` once the notebook cell now executing has finished (and so its widget has
+    been sent to the page); False outside IPython. A page opened without a pre-heated kernel
+    is drawn first and loads the coach after, rather than both fighting for the CPU while
+    Voilà waits for the page's output."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+
+    def once(*_args: object) -> None:
+        shell.events.unregister("post_execute", once)
+        run()
+
+    shell.events.register("post_execute", once)
+    return True
 
 
 def warm_plots() -> None:

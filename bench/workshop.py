@@ -1,0 +1,582 @@
+"""Workshop load benchmark: N participants open their join links at the same moment and
+each sets a goal, adds a mentor candidate and has the coach draft an outreach note.
+
+The server runs as `mentor-coach serve --workshop` runs it (pre-heated kernels, a cohort
+created first, in a fresh temporary COACH_HOME), once on the default SQLite store and once
+on a throwaway PostgreSQL cluster. One Chromium, one browser context (cookie jar) per
+participant, all driven at once with Playwright's async API. Measured: time to
+interactive per page, failed pages (error, timeout, an error shown in the page, or a goal
+or draft missing from the store afterwards), wall time, and the memory of the server with
+all its kernels at peak.
+
+Run with `make bench` or `.venv/bin/python bench/workshop.py --participants 30`
+(`--store sqlite|postgresql|both`, `--pool N` to compare pre-heated pool sizes); needs
+/usr/bin/chromium, and Debian's postgresql package for the PostgreSQL run. Most of a small
+run is building the index; point COACH_CACHE_DIR at a folder to reuse its vectors next time.
+Target: 0 failed pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+POOL = 1  # as `mentor-coach serve`
+KINDS = ("start", "goals", "candidates", "outreach")
+DASHBOARD_DONE = ("Set a goal", "Drafted outreach")  # what every participant completes
+# what a person would read as "it broke": Voilà's error outputs and the widget manager's
+ERROR_OUTPUT = '[data-mime-type="application/vnd.jupyter.error"]'
+ERROR_TEXT = re.compile(
+    "There was an error when executing cell|Error displaying widget|Traceback|"
+    "Cell execution timed out|Coach: unavailable"
+)
+
+
+@dataclass
+class Visit:
+    """One page a participant opened: its time to interactive and, if it failed, why."""
+
+    kind: str
+    seconds: float | None = None
+    error: str | None = None
+
+
+@dataclass
+class Run:
+    """What one run measured."""
+
+    store: str
+    visits: list[Visit] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    wall: float = 0.0
+    rest_mb: float = 0.0
+    rest_kernels: int = 0
+    peak_mb: float = 0.0
+    peak_kernels: int = 0
+    dashboard: str = ""
+    participants: int = 0
+    log: str = ""  # the server's log, kept when something failed
+    server_cpu: float = 0.0
+    browser_cpu: float = 0.0
+
+    @property
+    def dashboard_ok(self) -> bool:
+        """The facilitator's counts say everyone did what they did."""
+        n = self.participants
+        return all(f"{label}: {n} of {n}" in self.dashboard for label in DASHBOARD_DONE)
+
+    @property
+    def failures(self) -> int:
+        """Failed pages, missing records, and a dashboard that does not add up."""
+        pages = sum(1 for v in self.visits if v.error)
+        return pages + len(self.missing) + (0 if self.dashboard_ok else 1)
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description="Workshop load benchmark (target: 0 failed pages).")
+    p.add_argument("--participants", type=int, default=30, metavar="N", help="at once")
+    p.add_argument("--store", choices=["sqlite", "postgresql", "both"], default="both")
+    p.add_argument(
+        "--pool", type=int, default=POOL, metavar="N", help="pre-heated kernels per workbook"
+    )
+    p.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds a person waits for each step"
+    )
+    p.add_argument(
+        "--against",
+        metavar="URL",
+        help="rehearse against a workshop server you started (with --links), instead of "
+        "starting one; this process must see the same store (COACH_DATABASE_URL/COACH_HOME)",
+    )
+    p.add_argument(
+        "--links",
+        type=Path,
+        metavar="FILE",
+        help="the output of `mentor-coach cohort create NAME --seats N --json`",
+    )
+    args = p.parse_args()
+    if bool(args.against) != bool(args.links):
+        p.error("--against and --links go together")
+    return args
+
+
+@contextlib.contextmanager
+def coach_env(values: dict[str, str]) -> Iterator[None]:
+    """Point this process at the run's home and database, as the server is (the cohort is
+    created and checked in the same store), with no developer COACH_/OPENAI_ settings;
+    then put the environment back."""
+    from coach import settings, store
+
+    saved = dict(os.environ)
+    for name in list(os.environ):
+        if name.startswith(("COACH_", "OPENAI_")):
+            del os.environ[name]
+    os.environ.update(values)
+    settings.reset_settings()
+    store.forget_stores()
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        settings.reset_settings()
+        store.forget_stores()
+
+
+@contextlib.contextmanager
+def postgres() -> Iterator[str | None]:
+    """A fresh database on a throwaway cluster, its URL; None (and why) if it cannot start."""
+    from tests.pg import Cluster
+
+    root = Path(tempfile.mkdtemp(prefix="workshop-bench-pg-"))
+    cluster = None
+    try:
+        cluster = Cluster(root)
+        url: str | None = cluster.new_database()
+    except Exception as exc:  # not installed, cannot start, or refuses connections
+        print(f"PostgreSQL could not start here ({exc}); that run is skipped.")
+        url = None
+    try:
+        yield url
+    finally:
+        if cluster is not None:
+            cluster.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def start_server(port: int, pool: int, log: Path) -> subprocess.Popen:
+    """Voilà as `mentor-coach serve --workshop --pool N` starts it, in this environment
+    (tests/helpers.start_workbooks would drop COACH_DATABASE_URL); returns once it listens."""
+    from coach.cli.serve import voila_command, voila_env, workbooks_dir
+
+    env = voila_env({**os.environ, "COACH_WORKSHOP": "1"})
+    command = voila_command(port, workbooks_dir(), pool=pool, workshop=True)
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return proc
+        time.sleep(0.2)
+    stop_server(proc)
+    tail = log.read_text(errors="replace")[-2000:]
+    raise RuntimeError(f"the workbook server did not start; its log ends:\n{tail}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop Voilà, and any kernel it leaves behind."""
+    import psutil
+
+    try:
+        children = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.Error:
+        children = []
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
+
+
+class MemorySampler(threading.Thread):
+    """Peak resident memory of the server with all its kernels, peak kernel count, and the
+    CPU seconds the server (kernels included) and the simulated browsers used meanwhile,
+    sampled every half second (kernels that exit keep their last reading)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_mb, self.peak_kernels = pid, 0.0, 0
+        self.done = threading.Event()
+        self.server_cpu: dict[int, float] = {}
+        self.browser_cpu: dict[int, float] = {}
+        self._read_cpu()
+        self.server_before = sum(self.server_cpu.values())
+
+    def _read_cpu(self) -> None:
+        import psutil
+
+        with contextlib.suppress(psutil.Error):
+            parent = psutil.Process(self.pid)
+            for p in [parent, *parent.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    t = p.cpu_times()
+                    self.server_cpu[p.pid] = t.user + t.system
+        for p in psutil.process_iter(["name"]):
+            if "chrom" in (p.info["name"] or ""):
+                with contextlib.suppress(psutil.Error):
+                    t = p.cpu_times()
+                    self.browser_cpu[p.pid] = t.user + t.system
+
+    def run(self) -> None:
+        from bench.voila import kernels, server_mb
+
+        while not self.done.is_set():
+            self.peak_mb = max(self.peak_mb, server_mb(self.pid))
+            self.peak_kernels = max(self.peak_kernels, kernels(self.pid))
+            self._read_cpu()
+            self.done.wait(0.5)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+
+    def cpu_seconds(self) -> tuple[float, float]:
+        """CPU seconds used by (the server and its kernels, the browsers) since the start."""
+        return sum(self.server_cpu.values()) - self.server_before, sum(self.browser_cpu.values())
+
+
+async def until(check, timeout: float) -> None:
+    """Poll ``check`` (a store read, run in a thread) until it is true, or time out."""
+    end = time.monotonic() + timeout
+    while not await asyncio.to_thread(check):
+        if time.monotonic() > end:
+            raise TimeoutError("not saved in the store in time")
+        await asyncio.sleep(0.25)
+
+
+async def open_page(page, url: str, visit: Visit) -> None:
+    """Open ``url`` and time it until a widget a person can use is on screen."""
+    from bench.voila import READY
+
+    t0 = time.perf_counter()
+    await page.goto(url)
+    await page.wait_for_selector(READY)
+    visit.seconds = time.perf_counter() - t0
+
+
+async def shown_error(page) -> str | None:
+    """An error the page shows, if any."""
+    if await page.locator(ERROR_OUTPUT).count():
+        return "an error output is shown"
+    found = ERROR_TEXT.search(await page.inner_text("body"))
+    return f"the page shows {found.group(0)!r}" if found else None
+
+
+async def step(page, visit: Visit, errors: list[str], act) -> None:
+    """Run one page's actions; note in ``visit`` how it failed, and raise to stop there."""
+    try:
+        await act()
+        visit.error = errors[0] if errors else await shown_error(page)
+    except Exception as exc:
+        visit.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
+    if visit.error:
+        raise RuntimeError(visit.error)
+
+
+async def participant(browser, base: str, n: int, pid: str, link: str, timeout: float):
+    """One person's workshop: join, name themselves, set a goal, add a candidate, draft a
+    note; returns their visits (a failed page ends the journey, as it would for them)."""
+    from coach.store import get_store
+
+    db = get_store()
+    ctx = await browser.new_context()
+    page = await ctx.new_page()
+    page.set_default_timeout(timeout * 1000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    visits = [Visit(kind) for kind in KINDS]
+    start, goals, candidates, outreach = visits
+    mentor = f"Mentor {n} Okafor"
+
+    async def join() -> None:  # the link sets the seat cookie and lands on 00_start_here
+        await open_page(page, link, start)
+        name = page.get_by_placeholder("e.g. Priya Raman")
+        await name.fill(f"Participant {n}")
+        await name.press("Tab")
+        await until(lambda: (db.get(pid, "profile", "me") or {}).get("name"), timeout)
+
+    async def goal() -> None:
+        await open_page(page, f"{base}/voila/render/01_goals.ipynb", goals)
+        title = page.get_by_placeholder("e.g. Lead a product discovery project").first
+        await title.fill(f"Lead a product discovery project by June ({n})")
+        await title.press("Tab")
+        await until(lambda: (db.get(pid, "goal", "1") or {}).get("title"), timeout)
+
+    async def candidate() -> None:
+        await open_page(page, f"{base}/voila/render/03_candidates.ipynb", candidates)
+        await page.get_by_placeholder("e.g. Daniel Okafor").fill(mentor)
+        await page.get_by_placeholder("e.g. Director of Product").fill("Director of Product")
+        await page.locator("textarea").first.fill("wrote a post on running discovery sprints")
+        await page.get_by_role("button", name="Add candidate").click()
+        await page.wait_for_selector(f"text=Added {mentor}.")
+
+    async def draft() -> None:
+        await open_page(page, f"{base}/voila/render/04_outreach.ipynb", outreach)
+        await page.get_by_role("button", name="Draft it").click()
+        await page.wait_for_selector(".mw-counter")
+        await until(lambda: db.all(pid, "draft"), timeout)
+
+    try:
+        for visit, act in zip(visits, (join, goal, candidate, draft)):
+            await step(page, visit, errors, act)
+        await page.close(run_before_unload=True)  # as a person closing the tab
+    except RuntimeError:
+        pass  # the failed page is noted in its visit; the later pages were never reached
+    finally:
+        await ctx.close()
+    return [v for v in visits if v.seconds is not None or v.error]
+
+
+async def drive(
+    base: str, links: list, timeout: float, facilitator_url: str
+) -> tuple[list[Visit], str]:
+    """Every participant at once, in one Chromium; then what the facilitator's dashboard
+    counts once they are done."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            journeys = await asyncio.gather(
+                *(
+                    participant(browser, base, n, pid, url, timeout)
+                    for n, (pid, url) in enumerate(links, 1)
+                )
+            )
+            counts = await dashboard(browser, facilitator_url, len(links), timeout)
+        finally:
+            await browser.close()
+    return [v for journey in journeys for v in journey], counts
+
+
+async def dashboard(browser, url: str, n: int, timeout: float) -> str:
+    """The facilitator's counts, once they say every participant set a goal and drafted
+    outreach (or as they stand when ``timeout`` runs out)."""
+    ctx = await browser.new_context()
+    page = await ctx.new_page()
+    page.set_default_timeout(timeout * 1000)
+    try:
+        await page.goto(url)
+        counts = page.locator(".mw-counts")
+        await counts.wait_for()
+        end = time.monotonic() + timeout
+        text = await counts.inner_text()
+        while not all(f"{label}: {n} of {n}" in text for label in DASHBOARD_DONE):
+            if time.monotonic() > end:
+                break
+            await asyncio.sleep(1)
+            text = await counts.inner_text()
+        return " | ".join(line.strip() for line in text.splitlines() if line.strip())
+    except Exception as exc:
+        return f"the dashboard did not open: {type(exc).__name__}: {exc}"[:200]
+    finally:
+        await ctx.close()
+
+
+def missing(cohort: str) -> list[str]:
+    """Participants without a saved goal or outreach draft, as the facilitator sees it."""
+    from coach.cohorts import status
+
+    return [
+        f"{p.display_name}: no {step}"
+        for p in status(cohort).participants
+        for step in ("goals", "outreach")
+        if step not in p.steps_done
+    ]
+
+
+def run(store: str, database_url: str | None, args: argparse.Namespace, cache: Path) -> Run:
+    """One workshop against one store, in a fresh COACH_HOME."""
+    from bench.voila import kernels, server_mb, wait_until_quiet
+    from coach.cli.serve import workbooks_dir
+    from coach.cohorts import create_cohort
+    from coach.indexer import index_paths
+    from coach.settings import Settings
+    from tests.helpers import free_port
+
+    tmp = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
+    home, result = tmp / "home", Run(store)
+    values = {"COACH_HOME": str(home), "COACH_CACHE_DIR": str(cache)}
+    if database_url:
+        values["COACH_DATABASE_URL"] = database_url
+    proc = None
+    try:
+        with coach_env(values):
+            index_paths(Settings(home=home, cache_dir=cache))  # as `make serve` does first
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            created = create_cohort(
+                "bench", seats=args.participants, title="Load test", base_url=base
+            )
+            proc = start_server(port, args.pool, tmp / "voila.log")
+            books = workbooks_dir().rglob("*.ipynb")
+            pools = args.pool * sum(1 for nb in books if ".ipynb_checkpoints" not in nb.parts)
+            wait_until_quiet(proc.pid, limit=240, expect_kernels=pools)
+            result.rest_mb, result.rest_kernels = server_mb(proc.pid), kernels(proc.pid)
+            sampler = MemorySampler(proc.pid)
+            sampler.start()
+            t0 = time.perf_counter()
+            try:
+                links = [(who.id, url) for who, url in created.links]
+                result.participants = len(links)
+                result.visits, result.dashboard = asyncio.run(
+                    drive(base, links, args.timeout, created.facilitator_url)
+                )
+            finally:
+                result.wall = time.perf_counter() - t0
+                sampler.stop()
+            result.peak_mb, result.peak_kernels = sampler.peak_mb, sampler.peak_kernels
+            result.server_cpu, result.browser_cpu = sampler.cpu_seconds()
+            result.missing = missing("bench")
+            if result.failures:
+                kept = Path(tempfile.gettempdir()) / f"workshop-bench-{store}.log"
+                shutil.copy(tmp / "voila.log", kept)
+                result.log = str(kept)
+    finally:
+        if proc is not None:
+            stop_server(proc)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return result
+
+
+def report(r: Run, n: int, pool: int) -> None:
+    """The run as a plain-text table."""
+    from bench.coach import pct
+
+    failed = [v for v in r.visits if v.error]
+    print(f"\nWorkshop load, {r.store} store: {n} participants at once, pool {pool}")
+    print(f"  {'page':<12} {'opened':>6} {'failed':>6} {'TTI p50':>8} {'TTI p95':>8}")
+    for kind in (*KINDS, "all"):
+        mine = [v for v in r.visits if kind in ("all", v.kind)]
+        times = [v.seconds for v in mine if v.seconds is not None]
+        p50 = f"{pct(times, 50):7.2f}s" if times else "       -"
+        p95 = f"{pct(times, 95):7.2f}s" if times else "       -"
+        fails = sum(1 for v in mine if v.error)
+        print(f"  {kind:<12} {len(times):>6} {fails:>6} {p50:>8} {p95:>8}")
+    print(
+        f"  failed: {r.failures} (target 0): {len(failed)} pages, "
+        f"{len(r.missing)} missing in store, dashboard {'right' if r.dashboard_ok else 'wrong'}"
+    )
+    reasons = sorted({f"{v.kind}: {v.error}" for v in failed}) + r.missing
+    for reason in reasons[:10]:
+        print(f"    - {reason}")
+    if r.log:
+        print(f"  server log kept for a look: {r.log}")
+    print(f"  wall time: {r.wall:.1f} s")
+    print(f"  dashboard ({'correct' if r.dashboard_ok else 'WRONG'}): {r.dashboard}")
+    if not r.peak_mb:
+        return  # a server of someone else's: its memory was not sampled
+    print(
+        f"  CPU: the server and its kernels {r.server_cpu:,.0f} s "
+        f"({r.server_cpu / max(r.wall, 1e-9):.1f} cores), the simulated browsers "
+        f"{r.browser_cpu:,.0f} s, on {os.cpu_count()} cores"
+    )
+    per = (r.peak_mb - r.rest_mb) / n
+    print(
+        f"  memory: {r.rest_mb:,.0f} MB at rest ({r.rest_kernels} kernels), "
+        f"{r.peak_mb:,.0f} MB at peak ({r.peak_kernels} kernels), {per:,.0f} MB per participant"
+    )
+
+
+def rehearse(args: argparse.Namespace) -> Run:
+    """Simulated participants against a workshop server someone started: a facilitator's
+    rehearsal before the day (README: "Run a bigger workshop")."""
+    import json
+    from urllib.parse import urlparse
+
+    from bench.voila import kernels, server_mb
+
+    data = json.loads(args.links.read_text(encoding="utf-8"))
+    links = [(x["participant_id"], x["join_url"]) for x in data["secret_join_links"]]
+    store = "postgresql" if os.environ.get("COACH_DATABASE_URL") else "sqlite"
+    result = Run(f"the server's {store}", participants=len(links))
+    pid = listening_pid(urlparse(args.against).port or 80)
+    sampler = MemorySampler(pid) if pid else None
+    if sampler:
+        result.rest_mb, result.rest_kernels = server_mb(pid), kernels(pid)
+        sampler.start()
+    t0 = time.perf_counter()
+    try:
+        result.visits, result.dashboard = asyncio.run(
+            drive(args.against.rstrip("/"), links, args.timeout, data["facilitator_url"])
+        )
+    finally:
+        result.wall = time.perf_counter() - t0
+        if sampler:
+            sampler.stop()
+            result.peak_mb, result.peak_kernels = sampler.peak_mb, sampler.peak_kernels
+            result.server_cpu, result.browser_cpu = sampler.cpu_seconds()
+    result.missing = missing(data["cohort"]["name"])
+    return result
+
+
+def listening_pid(port: int) -> int | None:
+    """The process serving ``port`` on this machine, if it is here and visible to us."""
+    import psutil
+
+    with contextlib.suppress(psutil.Error):
+        for conn in psutil.net_connections(kind="tcp"):
+            if conn.laddr and conn.laddr.port == port and conn.status == "LISTEN":
+                return conn.pid
+    return None
+
+
+def main() -> int:
+    args = parse_args()
+    if not Path(CHROMIUM).exists():
+        print("bench/workshop.py needs Chromium: apt-get install chromium")
+        return 1
+    if args.against:
+        results = [rehearse(args)]
+        report(results[0], results[0].participants, args.pool)
+    else:
+        results = measure(args)
+    failed = sum(r.failures for r in results)
+    return 0 if results and not failed else 1
+
+
+def measure(args: argparse.Namespace) -> list[Run]:
+    """The benchmark proper: our own server, once per store."""
+    stores = ["sqlite", "postgresql"] if args.store == "both" else [args.store]
+    scratch = Path(tempfile.mkdtemp(prefix="workshop-bench-cache-"))
+    cache = Path(os.environ.get("COACH_CACHE_DIR") or scratch)
+    results = []
+    try:
+        for store in stores:
+            if store == "sqlite":
+                results.append(run(store, None, args, cache))
+            else:
+                with postgres() as url:
+                    if url is None:
+                        continue
+                    results.append(run(store, url, args, cache))
+            report(results[-1], results[-1].participants, args.pool)  # as soon as it is known
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return results
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # everything it started has been stopped on the way out
+        print("Interrupted: server, browser, PostgreSQL and temporary folders cleaned up.")
+        sys.exit(130)
