@@ -37,14 +37,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 CHROMIUM = "/usr/bin/chromium"
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 POOL = 1  # as `mentor-coach serve`
 KINDS = ("start", "goals", "candidates", "outreach")
 DASHBOARD_DONE = ("Set a goal", "Drafted outreach")  # what every participant completes
@@ -352,8 +344,10 @@ async def drive(
     counts once they are done."""
     from playwright.async_api import async_playwright
 
+    from tests.helpers import CHROMIUM_ARGS
+
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             journeys = await asyncio.gather(
                 *(

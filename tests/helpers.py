@@ -67,6 +67,18 @@ def mixed_folder(root: Path) -> Path:
     return root
 
 
+# Debian's Chromium, headless, as root, on a machine with no network beyond loopback: no
+# sandbox, no GPU, and none of its background connections (refused here, and slow to fail).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
 def free_port() -> int:
     """A free TCP port on 127.0.0.1."""
     import socket

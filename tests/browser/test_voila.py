@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import start_workbooks, stop
+from tests.helpers import CHROMIUM_ARGS, start_workbooks, stop
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
@@ -45,14 +45,7 @@ def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=CHROMIUM_ARGS,
         )
         yield b
         b.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.test_voila import CHROMIUM, TIMEOUT, expect, store_of, wait_until
-from tests.helpers import coach_home, start_workbooks, stop
+from tests.helpers import CHROMIUM_ARGS, coach_home, start_workbooks, stop
 
 pytestmark = [
     pytest.mark.browser,
@@ -43,7 +43,7 @@ def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            args=CHROMIUM_ARGS,
         )
         yield b
         b.close()
