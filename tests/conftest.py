@@ -11,6 +11,12 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+# A developer's own settings (a real COACH_DATABASE_URL, say) must never reach a test, not
+# even a module-scoped fixture or a server started before `clean_env` runs; and a test
+# run inside a JupyterHub server must not take the hub user as the workbook's owner.
+for _name in [n for n in os.environ if n.startswith(("COACH_", "OPENAI_"))]:
+    del os.environ[_name]
+os.environ.pop("JUPYTERHUB_USER", None)
 
 
 def _reset_process_state() -> None:
