@@ -7,7 +7,9 @@ Run by ``mentor-coach serve`` as ``python -m coach.server``. On top of Voilà it
 - ``/facilitator/<key>``: the same for a cohort's facilitator key and the dashboard;
 - a guard in front of every page: with ``--workshop`` a workbook needs a valid seat, and
   the facilitator dashboard always needs a valid facilitator key (a seat is not enough);
-- request logs with those secrets cut out.
+- request logs with those secrets cut out;
+- a kernel websocket that speaks only the protocol Voilà's pages use (see
+  :class:`KernelSocketHandler`).
 
 A refused request gets a short friendly page and never starts a kernel.
 """
@@ -25,6 +27,7 @@ from traitlets import Bool
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from coach.workshop import (
     FACILITATOR_COOKIE,
@@ -35,6 +38,7 @@ from coach.workshop import (
 
 FIRST_PAGE = "voila/render/00_start_here.ipynb"
 DASHBOARD = "voila/render/facilitator/dashboard.ipynb"
+V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 _SECRET_PATH = re.compile(r"/(join|facilitator)/[^/?#\s]*")
 _access = logging.getLogger("tornado.access")
 
@@ -201,6 +205,25 @@ class PageClosedHandler(VoilaShutdownKernelHandler):  # type: ignore[misc]
             raise tornado.web.HTTPError(403, "page close from another site")
 
 
+class KernelSocketHandler(VoilaKernelWebsocketHandler):  # type: ignore[misc]
+    """Voilà's kernel websocket, for clients that speak ``v1.kernel.websocket.jupyter.org``.
+
+    Voilà's page always asks for that protocol, and Voilà's handler reads every binary
+    message as if in it. A client that asks for none gets Jupyter's older framing, whose
+    first 4 bytes Voilà then reads as an 8-byte count: the first widget with binary data
+    (a chart) sends the whole server into a loop that takes every page down. Such a client
+    is refused at the handshake instead.
+    """
+
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        offered = self.request.headers.get("Sec-WebSocket-Protocol", "")
+        if V1_PROTOCOL not in (p.strip() for p in offered.split(",")):
+            self.set_status(400)
+            self.finish(f"This server's kernels speak the {V1_PROTOCOL} protocol only.")
+            return
+        await super().get(*args, **kwargs)
+
+
 class WorkbookServer(Voila):  # type: ignore[misc]
     """Voilà with the workshop's links and guards."""
 
@@ -233,6 +256,8 @@ class WorkbookServer(Voila):  # type: ignore[misc]
                 spec = (spec[0], guarded, *spec[2:])
             elif len(spec) >= 2 and spec[1] is VoilaShutdownKernelHandler:
                 spec = (spec[0], PageClosedHandler, *spec[2:])
+            elif len(spec) >= 2 and spec[1] is VoilaKernelWebsocketHandler:
+                spec = (spec[0], KernelSocketHandler, *spec[2:])
             out.append(spec)
         return out
 

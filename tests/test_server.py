@@ -124,3 +124,39 @@ def test_a_personal_server_refuses_join_links(tmp_path, vector_cache):
         assert resp.status == 404 and "not running a workshop" in body
     finally:
         stop(proc)
+
+
+def test_the_kernel_websocket_refuses_clients_without_the_v1_protocol(workshop):
+    """Voilà reads binary kernel messages as the v1 protocol; a client of the older framing
+    would make the first chart it receives send the whole server into a loop."""
+    import asyncio
+    import re
+
+    from tornado.httpclient import HTTPClientError, HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    port = workshop["port"]
+    seat = f"mw_seat={token_of(workshop['open'].links[0][1])}"
+    resp, body = get(port, "/voila/render/07_progress.ipynb", seat)
+    assert resp.status == 200
+    kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', body).group(1)
+    url = f"ws://127.0.0.1:{port}/api/kernels/{kernel}/channels?session_id=test"
+
+    async def connect(protocols):
+        request = HTTPRequest(url, headers={"Cookie": seat}, request_timeout=60)
+        ws = await websocket_connect(request, subprotocols=protocols)
+        chosen = ws.selected_subprotocol
+        ws.close()
+        return chosen
+
+    with pytest.raises(HTTPClientError) as refused:
+        asyncio.run(connect(None))
+    assert refused.value.code == 400
+    v1 = "v1.kernel.websocket.jupyter.org"
+    assert asyncio.run(connect([v1])) == v1  # as Voilà's own page connects
+    get(
+        port,
+        f"/voila/api/shutdown/{kernel}",
+        method="POST",
+        headers={"Origin": f"http://127.0.0.1:{port}"},
+    )
