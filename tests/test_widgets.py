@@ -250,3 +250,63 @@ def test_plan_pdf_keeps_every_script_and_survives_long_text():
     content = "".join(page.extract_text() for page in reader.pages)
     assert len(reader.pages) >= 2
     assert "Zoë" in content and "<script>x</script>" in content
+
+
+def test_a_preheated_page_gets_its_request_from_voilas_own_handler_without_importing_voila():
+    """``common.wait_for_request`` against Voilà's real query handler, in a fresh Python as
+    a kernel is: it takes the request's cookie into the environment, and leaves Voilà's
+    server side (3 s of CPU per kernel) unimported."""
+    import asyncio
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    import tornado.web
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    from tests.helpers import free_port
+
+    port, kernel = free_port(), "5e1f0c1e-0000-4000-8000-00000000abcd"
+    ready, loop_box = threading.Event(), []
+
+    def serve() -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        app = tornado.web.Application([(r"/voila/query/([\w-]+)", RequestInfoSocketHandler)])
+        app.listen(port, "127.0.0.1")
+        loop_box.append(loop)
+        ready.set()
+        loop.run_forever()
+
+    threading.Thread(target=serve, daemon=True).start()
+    ready.wait(10)
+    loop = loop_box[0]
+    payload = json.dumps({"HTTP_COOKIE": "mw_seat=abc", "QUERY_STRING": "x=1"})
+    # the person's request arrives while the kernel waits (Voilà's handler does this)
+    loop.call_later(
+        1.0, RequestInfoSocketHandler.send_updates, {"kernel_id": kernel, "payload": payload}
+    )
+    code = (
+        "import os, sys\n"
+        "from coach.widgets.common import wait_for_request\n"
+        "wait_for_request()\n"
+        "print(os.environ.get('HTTP_COOKIE'), os.environ.get('QUERY_STRING'))\n"
+        "print(sorted(m for m in ('voila', 'jupyter_server', 'jsonschema') if m in sys.modules))\n"
+    )
+    env = {
+        **os.environ,
+        "VOILA_PREHEAT": "True",
+        "VOILA_KERNEL_ID": kernel,
+        "VOILA_APP_IP": "127.0.0.1",
+        "VOILA_APP_PORT": str(port),
+        "VOILA_SERVER_URL": "/",
+    }
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+        )
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["mw_seat=abc x=1", "[]"]

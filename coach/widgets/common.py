@@ -164,10 +164,58 @@ def prepare_page(*, coach: bool = False, plots: bool = False) -> None:
     if plots:
         warm_plots()
     if preheating:
-        from voila.utils import wait_for_request
-
         wait_for_request()
     _request.set()
+
+
+def wait_for_request() -> None:
+    """Wait until a person asks for this pre-heated page, then take what Voilà tells about
+    their request (``QUERY_STRING``, and the ``Cookie`` header a workshop page needs) into
+    ``os.environ``.
+
+    ``voila.utils.wait_for_request`` does this, but importing it imports Voilà's whole
+    server side (jupyter_server, jupyterlab_server, jsonschema and the Lark grammars of its
+    IRI checker): 3.2 s of CPU in every kernel, the largest part of a page's cost in a
+    workshop. This speaks the same protocol (voila 0.5: one JSON message on the websocket
+    ``voila/query/<kernel id>``, addressed by the ``VOILA_*`` variables Voilà sets) with
+    tornado, which the kernel has loaded already.
+    """
+    import asyncio
+    import json
+
+    env = os.environ
+    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    url = (
+        f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+        f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}"
+    )
+
+    async def receive() -> str | None:
+        from tornado.websocket import websocket_connect
+
+        ws = await websocket_connect(url, connect_timeout=5)
+        try:
+            message = await ws.read_message()
+        finally:
+            ws.close()
+        return message if isinstance(message, str) else None
+
+    got: list[str | None] = []
+
+    def run() -> None:  # the kernel's own event loop is busy running this cell
+        try:
+            got.append(asyncio.run(receive()))
+        except Exception as exc:  # as Voilà: say so, and go on without request details
+            import warnings
+
+            warnings.warn(f"No request details from {url}: {type(exc).__name__}", stacklevel=1)
+
+    waiter = threading.Thread(target=run, daemon=True)
+    waiter.start()
+    waiter.join()
+    if got and got[0]:
+        for name, value in json.loads(got[0]).items():
+            os.environ[name] = value
 
 
 def _after_this_cell(run: Callable[[], None]) -> bool:
