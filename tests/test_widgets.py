@@ -62,6 +62,7 @@ def test_goal_suggestions_point_at_what_is_missing(indexed):
     editor.title.value = "get better at product"
     editor.suggest.click()
     assert "measurable" in editor.advice.value and "time-bound" in editor.advice.value
+    assert not editor.suggest.disabled  # ready for another go
 
 
 def test_a_candidate_is_validated_saved_and_moves_through_the_pipeline(clean_env):

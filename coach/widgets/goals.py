@@ -88,18 +88,26 @@ class GoalEditor(w.VBox):
         goal = " ".join(p for p in (self.title.value, self.measure.value) if p.strip())
         if self.target.value:
             goal += f" by {self.target.value:%B %Y}"
+        CoachStatus.start_warm_up()  # the status line follows the coach loading
+        self.advice.value = note("Looking at your goal…").value
+        self.suggest.disabled = True
         try:
             answer = refine_goal(goal)
         except CoachError as exc:
             self.advice.value = note(str(exc), "warn").value
             return
+        finally:
+            self.suggest.disabled = False
         lines = "".join(
             f"<li>{esc(x.lstrip('- '))}</li>" for x in answer.text.splitlines() if x.strip()
         )
         self.advice.value = f"<ul>{lines}</ul>"
 
 
-@workbook_page("goals", coach=True)
+# Suggestions are optional here, so the coach loads when first asked for, not with the
+# page: a goals page then costs a kernel 80 MB instead of 300, and in a workshop thirty
+# coaches do not load at once while everyone is still waiting for the page itself.
+@workbook_page("goals")
 def goals_widget() -> w.VBox:
     """The goals step: two goal editors and what you can offer a mentor in return."""
     profile = store().get(owner(), "profile", "me") or {}
@@ -118,7 +126,7 @@ def goals_widget() -> w.VBox:
     autosave(offer, save_offer)
     return w.VBox(
         [
-            CoachStatus(),
+            CoachStatus(warm=False),
             heading("Goal 1"),
             GoalEditor("1"),
             heading("Goal 2 (optional)"),
