@@ -135,6 +135,8 @@ class CoachStatus(w.HTML):
 
     @staticmethod
     def _warm_up() -> None:
+        if CoachStatus._scheduled:  # a page drawn on request: let it come up first
+            _wait_for_widget_manager()
         try:
             from coach.api import search
 
@@ -144,6 +146,25 @@ class CoachStatus(w.HTML):
         CoachStatus._warm.set()
         for status in CoachStatus._shown:
             status.value = status._text()
+
+
+def _wait_for_widget_manager(limit: float = 30.0, settle: float = 2.0) -> None:
+    """Wait until the page's widget manager has connected (opened ipywidgets' control comm)
+    and had ``settle`` seconds to receive the widgets, or ``limit`` seconds at most (a
+    front end that never connects: JupyterLab, nbclient).
+
+    A kernel runs its page's cell, then the browser connects and asks for the widgets. A
+    coach loading in between (2-3 s of CPU, in a thread that holds the GIL through imports)
+    held that answer back: in a workshop where thirty people opened the outreach page at
+    once, the page took 76 s to become usable instead of 25."""
+    import time
+
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if w.Widget._control_comm is not None:
+            time.sleep(settle)
+            return
+        time.sleep(0.1)
 
 
 def prepare_page(*, coach: bool = False, plots: bool = False) -> None:
