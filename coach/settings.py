@@ -135,6 +135,12 @@ class Settings(BaseSettings):
         10, ge=1, le=240, description="Minutes on one step before the dashboard calls it stuck."
     )
 
+    @field_validator("home", mode="before")
+    @classmethod
+    def _home(cls, v: object) -> object:
+        # ``COACH_HOME=`` (set but empty) means the default, not the current folder
+        return _default_home() if isinstance(v, str) and not v.strip() else v
+
     @field_validator("corpus")
     @classmethod
     def _corpus_name(cls, v: str) -> str:

@@ -12,6 +12,12 @@ def test_coach_home_moves_every_path(tmp_path, monkeypatch):
     assert s.chroma_path.is_relative_to(s.home)
 
 
+def test_an_empty_coach_home_means_the_default_not_the_current_folder(monkeypatch):
+    monkeypatch.setenv("COACH_HOME", "")
+    home = Settings().home
+    assert home.is_absolute() and home.name == "mentor-workbook"
+
+
 def test_standard_openai_variables_are_honoured(monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-123")
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1")
