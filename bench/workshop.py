@@ -3,16 +3,19 @@ each sets a goal, adds a mentor candidate and has the coach draft an outreach no
 
 The server runs as `mentor-coach serve --workshop` runs it (pre-heated kernels, a cohort
 created first, in a fresh temporary COACH_HOME), once on the default SQLite store and once
-on a throwaway PostgreSQL cluster. One Chromium, one browser context (cookie jar) per
-participant, all driven at once with Playwright's async API. Measured: time to
-interactive per page, failed pages (error, timeout, an error shown in the page, or a goal
-or draft missing from the store afterwards), wall time, and the memory of the server with
-all its kernels at peak.
+on a throwaway PostgreSQL cluster. Each participant is simulated either over the Voilà
+kernel protocol (`--driver protocol`, the default: HTTP and the kernel websocket, as their
+own laptop's browser would talk to the server, see bench/protocol.py) or in a Chromium
+browser context of their own (`--driver browser`: the real page, but 30 browsers on the
+server's own cores). Measured: time to interactive per page, failed pages (error, timeout,
+an error shown in the page, or a goal or draft missing from the store afterwards), whether
+the facilitator's dashboard adds up, wall time, CPU, and the memory of the server with all
+its kernels at peak.
 
 Run with `make bench` or `.venv/bin/python bench/workshop.py --participants 30`
-(`--store sqlite|postgresql|both`, `--pool N` to compare pre-heated pool sizes); needs
-/usr/bin/chromium, and Debian's postgresql package for the PostgreSQL run. Most of a small
-run is building the index; point COACH_CACHE_DIR at a folder to reuse its vectors next time.
+(`--store sqlite|postgresql|both`, `--pool N` to compare pre-heated pool sizes); the browser
+driver needs /usr/bin/chromium, and the PostgreSQL run Debian's postgresql package. Most of
+a small run is building the index; point COACH_CACHE_DIR at a folder to reuse its vectors.
 Target: 0 failed pages.
 """
 
@@ -73,13 +76,13 @@ class Run:
     participants: int = 0
     log: str = ""  # the server's log, kept when something failed
     server_cpu: float = 0.0
+    voila_cpu: float = 0.0  # of server_cpu, Voilà's own process (the rest: kernels)
     browser_cpu: float = 0.0
 
     @property
     def dashboard_ok(self) -> bool:
         """The facilitator's counts say everyone did what they did."""
-        n = self.participants
-        return all(f"{label}: {n} of {n}" in self.dashboard for label in DASHBOARD_DONE)
+        return all_done(self.dashboard, self.participants)
 
     @property
     def failures(self) -> int:
@@ -109,6 +112,14 @@ def parse_args() -> argparse.Namespace:
         type=Path,
         metavar="FILE",
         help="the output of `mentor-coach cohort create NAME --seats N --json`",
+    )
+    p.add_argument(
+        "--driver",
+        choices=["protocol", "browser"],
+        default="protocol",
+        help="simulate each person over HTTP and the kernel websocket, as their own laptop's "
+        "browser would talk to the server (default: the server's cores serve the server "
+        "alone), or in a Chromium context each, on this machine's cores",
     )
     args = p.parse_args()
     if bool(args.against) != bool(args.links):
@@ -200,8 +211,9 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 class MemorySampler(threading.Thread):
     """Peak resident memory of the server with all its kernels, peak kernel count, and the
-    CPU seconds the server (kernels included) and the simulated browsers used meanwhile,
-    sampled every half second (kernels that exit keep their last reading)."""
+    CPU seconds the server (kernels included) and the simulated participants (browsers, or
+    this process) used meanwhile, sampled every half second (kernels that exit keep their
+    last reading)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -211,6 +223,8 @@ class MemorySampler(threading.Thread):
         self.browser_cpu: dict[int, float] = {}
         self._read_cpu()
         self.server_before = sum(self.server_cpu.values())
+        self.own_before = _own_cpu()
+        self.voila_before = self.server_cpu.get(pid, 0.0)
 
     def _read_cpu(self) -> None:
         import psutil
@@ -241,8 +255,21 @@ class MemorySampler(threading.Thread):
         self.join()
 
     def cpu_seconds(self) -> tuple[float, float]:
-        """CPU seconds used by (the server and its kernels, the browsers) since the start."""
-        return sum(self.server_cpu.values()) - self.server_before, sum(self.browser_cpu.values())
+        """CPU seconds used by (the server and its kernels, the simulated participants)
+        since the start."""
+        server = sum(self.server_cpu.values()) - self.server_before
+        return server, sum(self.browser_cpu.values()) + _own_cpu() - self.own_before
+
+    def voila_seconds(self) -> float:
+        """Of the server's CPU seconds, those of the Voilà process itself (the rest is its
+        kernels)."""
+        return self.server_cpu.get(self.pid, 0.0) - self.voila_before
+
+
+def _own_cpu() -> float:
+    """CPU seconds this process has used (the protocol driver's participants)."""
+    t = os.times()
+    return t.user + t.system
 
 
 async def until(check, timeout: float) -> None:
@@ -272,11 +299,12 @@ async def shown_error(page) -> str | None:
     return f"the page shows {found.group(0)!r}" if found else None
 
 
-async def step(page, visit: Visit, errors: list[str], act) -> None:
-    """Run one page's actions; note in ``visit`` how it failed, and raise to stop there."""
+async def step(visit: Visit, act, shown) -> None:
+    """Run one page's actions, then ask ``shown()`` for an error the page shows; note in
+    ``visit`` how it failed, and raise to stop there."""
     try:
         await act()
-        visit.error = errors[0] if errors else await shown_error(page)
+        visit.error = await shown()
     except Exception as exc:
         visit.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
     if visit.error:
@@ -326,9 +354,12 @@ async def participant(browser, base: str, n: int, pid: str, link: str, timeout: 
         await page.wait_for_selector(".mw-counter")
         await until(lambda: db.all(pid, "draft"), timeout)
 
+    async def shown() -> str | None:
+        return errors[0] if errors else await shown_error(page)
+
     try:
         for visit, act in zip(visits, (join, goal, candidate, draft)):
-            await step(page, visit, errors, act)
+            await step(visit, act, shown)
         await page.close(run_before_unload=True)  # as a person closing the tab
     except RuntimeError:
         pass  # the failed page is noted in its visit; the later pages were never reached
@@ -337,11 +368,93 @@ async def participant(browser, base: str, n: int, pid: str, link: str, timeout: 
     return [v for v in visits if v.seconds is not None or v.error]
 
 
+async def participant_protocol(base: str, n: int, pid: str, link: str, timeout: float):
+    """The same journey as :func:`participant`, over HTTP and the kernel websocket
+    (``bench/protocol.py``): the server does all it does for a browser, and the simulated
+    person costs next to no CPU."""
+    import httpx
+
+    from bench.protocol import Page
+    from coach.store import get_store
+
+    db = get_store()
+    visits = [Visit(kind) for kind in KINDS]
+    start, goals, candidates, outreach = visits
+    mentor = f"Mentor {n} Okafor"
+    pages: list[Page] = []
+
+    async with httpx.AsyncClient() as client:
+
+        async def open_page(url: str, visit: Visit) -> Page:
+            if pages:  # leaving the last page, as a browser does when it goes to the next
+                await pages[-1].close()
+            page = Page(client, url, timeout)
+            pages.append(page)
+            visit.seconds = await page.open(assets=len(pages) == 1)
+            return page
+
+        async def join() -> None:
+            page = await open_page(link, start)
+            page.fill(page.find(placeholder="e.g. Priya Raman"), f"Participant {n}")
+            await until(lambda: (db.get(pid, "profile", "me") or {}).get("name"), timeout)
+
+        async def goal() -> None:
+            page = await open_page(f"{base}/voila/render/01_goals.ipynb", goals)
+            title = page.find(placeholder="e.g. Lead a product discovery project")
+            page.fill(title, f"Lead a product discovery project by June ({n})")
+            await until(lambda: (db.get(pid, "goal", "1") or {}).get("title"), timeout)
+
+        async def candidate() -> None:
+            page = await open_page(f"{base}/voila/render/03_candidates.ipynb", candidates)
+            page.fill(page.find(placeholder="e.g. Daniel Okafor"), mentor)
+            page.fill(page.find(placeholder="e.g. Director of Product"), "Director of Product")
+            page.fill(
+                page.find(_model_name="TextareaModel", description="Noticed"),
+                "wrote a post on running discovery sprints",
+            )
+            page.click(page.find(_model_name="ButtonModel", description="Add candidate"))
+            await page.wait_for(lambda: page.shows(re.escape(f"Added {mentor}.")), "the card")
+
+        async def draft() -> None:
+            page = await open_page(f"{base}/voila/render/04_outreach.ipynb", outreach)
+            page.click(page.find(_model_name="ButtonModel", description="Draft it"))
+            await page.wait_for(lambda: page.shows("mw-counter"), "the draft")
+            await until(lambda: db.all(pid, "draft"), timeout)
+
+        async def shown() -> str | None:
+            page = pages[-1]
+            if '"output_type": "error"' in page.html or page.errors:
+                return "an error output is shown"
+            found = ERROR_TEXT.search(page.visible_text())
+            return f"the page shows {found.group(0)!r}" if found else None
+
+        try:
+            for visit, act in zip(visits, (join, goal, candidate, draft)):
+                await step(visit, act, shown)
+        except RuntimeError:
+            pass  # the failed page is noted in its visit; the later pages were never reached
+        finally:
+            if pages:  # as a person closing the tab
+                with contextlib.suppress(Exception):
+                    await pages[-1].close()
+    return [v for v in visits if v.seconds is not None or v.error]
+
+
 async def drive(
-    base: str, links: list, timeout: float, facilitator_url: str
+    base: str, links: list, timeout: float, facilitator_url: str, driver: str = "protocol"
 ) -> tuple[list[Visit], str]:
-    """Every participant at once, in one Chromium; then what the facilitator's dashboard
-    counts once they are done."""
+    """Every participant at once (in one Chromium, or over the kernel protocol); then what
+    the facilitator's dashboard counts once they are done."""
+    if driver == "protocol":
+        journeys = await asyncio.gather(
+            *(
+                participant_protocol(base, n, pid, url, timeout)
+                for n, (pid, url) in enumerate(links, 1)
+            )
+        )
+        counts = await dashboard_protocol(facilitator_url, len(links), timeout)
+        return [v for journey in journeys for v in journey], counts
+
     from playwright.async_api import async_playwright
 
     from tests.helpers import CHROMIUM_ARGS
@@ -361,6 +474,11 @@ async def drive(
     return [v for journey in journeys for v in journey], counts
 
 
+def all_done(text: str, n: int) -> bool:
+    """The dashboard's counts say all ``n`` participants did what every one of them did."""
+    return all(f"{label}: {n} of {n}" in text for label in DASHBOARD_DONE)
+
+
 async def dashboard(browser, url: str, n: int, timeout: float) -> str:
     """The facilitator's counts, once they say every participant set a goal and drafted
     outreach (or as they stand when ``timeout`` runs out)."""
@@ -373,7 +491,7 @@ async def dashboard(browser, url: str, n: int, timeout: float) -> str:
         await counts.wait_for()
         end = time.monotonic() + timeout
         text = await counts.inner_text()
-        while not all(f"{label}: {n} of {n}" in text for label in DASHBOARD_DONE):
+        while not all_done(text, n):
             if time.monotonic() > end:
                 break
             await asyncio.sleep(1)
@@ -383,6 +501,35 @@ async def dashboard(browser, url: str, n: int, timeout: float) -> str:
         return f"the dashboard did not open: {type(exc).__name__}: {exc}"[:200]
     finally:
         await ctx.close()
+
+
+async def dashboard_protocol(url: str, n: int, timeout: float) -> str:
+    """:func:`dashboard` over the kernel protocol: the counts as the page's widget holds
+    them, once they add up (the dashboard refreshes itself) or when ``timeout`` runs out."""
+    import httpx
+
+    from bench.protocol import Page, PageError, text_of
+
+    def counts() -> str:
+        for model in page.models.values():
+            value = str(model["state"].get("value", ""))
+            if "mw-counts" in value:
+                items = (" ".join(text_of(item).split()) for item in value.split("</li>"))
+                return " | ".join(item for item in items if item)
+        return ""
+
+    async with httpx.AsyncClient() as client:
+        page = Page(client, url, timeout)
+        try:
+            await page.open()
+            with contextlib.suppress(PageError):
+                await page.wait_for(lambda: all_done(counts(), n), "every count at n of n")
+            return counts() or "the dashboard shows no counts"
+        except Exception as exc:
+            return f"the dashboard did not open: {type(exc).__name__}: {exc}"[:200]
+        finally:
+            with contextlib.suppress(Exception):
+                await page.close()
 
 
 def missing(cohort: str) -> list[str]:
@@ -432,13 +579,14 @@ def run(store: str, database_url: str | None, args: argparse.Namespace, cache: P
                 links = [(who.id, url) for who, url in created.links]
                 result.participants = len(links)
                 result.visits, result.dashboard = asyncio.run(
-                    drive(base, links, args.timeout, created.facilitator_url)
+                    drive(base, links, args.timeout, created.facilitator_url, args.driver)
                 )
             finally:
                 result.wall = time.perf_counter() - t0
                 sampler.stop()
             result.peak_mb, result.peak_kernels = sampler.peak_mb, sampler.peak_kernels
             result.server_cpu, result.browser_cpu = sampler.cpu_seconds()
+            result.voila_cpu = sampler.voila_seconds()
             result.missing = missing("bench")
             if result.failures:
                 kept = Path(tempfile.gettempdir()) / f"workshop-bench-{store}.log"
@@ -451,12 +599,13 @@ def run(store: str, database_url: str | None, args: argparse.Namespace, cache: P
     return result
 
 
-def report(r: Run, n: int, pool: int) -> None:
+def report(r: Run, n: int, pool: int, driver: str = "protocol") -> None:
     """The run as a plain-text table."""
     from bench.coach import pct
 
     failed = [v for v in r.visits if v.error]
-    print(f"\nWorkshop load, {r.store} store: {n} participants at once, pool {pool}")
+    how = "kernel protocol" if driver == "protocol" else "Chromium"
+    print(f"\nWorkshop load, {r.store} store: {n} participants at once ({how}), pool {pool}")
     print(f"  {'page':<12} {'opened':>6} {'failed':>6} {'TTI p50':>8} {'TTI p95':>8}")
     for kind in (*KINDS, "all"):
         mine = [v for v in r.visits if kind in ("all", v.kind)]
@@ -478,10 +627,13 @@ def report(r: Run, n: int, pool: int) -> None:
     print(f"  dashboard ({'correct' if r.dashboard_ok else 'WRONG'}): {r.dashboard}")
     if not r.peak_mb:
         return  # a server of someone else's: its memory was not sampled
+    opened = sum(1 for v in r.visits if v.seconds is not None) or 1
     print(
         f"  CPU: the server and its kernels {r.server_cpu:,.0f} s "
-        f"({r.server_cpu / max(r.wall, 1e-9):.1f} cores), the simulated browsers "
-        f"{r.browser_cpu:,.0f} s, on {os.cpu_count()} cores"
+        f"({r.server_cpu / max(r.wall, 1e-9):.1f} cores, {r.server_cpu / opened:.1f} s per "
+        f"page opened; Voilà itself {r.voila_cpu:,.0f} s, its kernels "
+        f"{r.server_cpu - r.voila_cpu:,.0f} s), the simulated participants {r.browser_cpu:,.0f} s, "
+        f"on {os.cpu_count()} cores"
     )
     per = (r.peak_mb - r.rest_mb) / n
     print(
@@ -510,7 +662,9 @@ def rehearse(args: argparse.Namespace) -> Run:
     t0 = time.perf_counter()
     try:
         result.visits, result.dashboard = asyncio.run(
-            drive(args.against.rstrip("/"), links, args.timeout, data["facilitator_url"])
+            drive(
+                args.against.rstrip("/"), links, args.timeout, data["facilitator_url"], args.driver
+            )
         )
     finally:
         result.wall = time.perf_counter() - t0
@@ -518,6 +672,7 @@ def rehearse(args: argparse.Namespace) -> Run:
             sampler.stop()
             result.peak_mb, result.peak_kernels = sampler.peak_mb, sampler.peak_kernels
             result.server_cpu, result.browser_cpu = sampler.cpu_seconds()
+            result.voila_cpu = sampler.voila_seconds()
     result.missing = missing(data["cohort"]["name"])
     return result
 
@@ -535,12 +690,12 @@ def listening_pid(port: int) -> int | None:
 
 def main() -> int:
     args = parse_args()
-    if not Path(CHROMIUM).exists():
+    if args.driver == "browser" and not Path(CHROMIUM).exists():
         print("bench/workshop.py needs Chromium: apt-get install chromium")
         return 1
     if args.against:
         results = [rehearse(args)]
-        report(results[0], results[0].participants, args.pool)
+        report(results[0], results[0].participants, args.pool, args.driver)
     else:
         results = measure(args)
     failed = sum(r.failures for r in results)
@@ -562,7 +717,8 @@ def measure(args: argparse.Namespace) -> list[Run]:
                     if url is None:
                         continue
                     results.append(run(store, url, args, cache))
-            report(results[-1], results[-1].participants, args.pool)  # as soon as it is known
+            # as soon as it is known
+            report(results[-1], results[-1].participants, args.pool, args.driver)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return results
