@@ -160,3 +160,35 @@ def test_the_kernel_websocket_refuses_clients_without_the_v1_protocol(workshop):
         method="POST",
         headers={"Origin": f"http://127.0.0.1:{port}"},
     )
+
+
+def test_a_simulated_participant_completes_the_workshop_over_the_kernel_protocol(workshop):
+    """The rehearsal tool (bench/workshop.py, README "Run a bigger workshop") drives a page
+    as Voilà's own page does; one participant's journey and the dashboard's counts."""
+    with coach_home(workshop["home"]):  # the server's store, where the journey is checked
+        journey(workshop)
+
+
+def journey(workshop):
+    import asyncio
+
+    from bench.workshop import dashboard_protocol, participant_protocol
+    from coach.store import get_store
+
+    base = f"http://127.0.0.1:{workshop['port']}"
+    who, link = workshop["open"].links[1]
+    link = base + link[link.index("/join/") :]
+    visits = asyncio.run(participant_protocol(base, 7, who.id, link, timeout=120))
+    assert [(v.kind, v.error) for v in visits] == [
+        ("start", None),
+        ("goals", None),
+        ("candidates", None),
+        ("outreach", None),
+    ]
+    assert all(v.seconds and v.seconds > 0 for v in visits)
+    db = get_store()
+    assert "(7)" in db.get(who.id, "goal", "1")["title"]
+    assert db.all(who.id, "draft")
+    key = workshop["open"].facilitator_url
+    counts = asyncio.run(dashboard_protocol(base + key[key.index("/facilitator/") :], 2, 60))
+    assert "Set a goal: 1 of 2" in counts and "Drafted outreach: 1 of 2" in counts

@@ -156,7 +156,7 @@ def _wait_for_widget_manager(limit: float = 30.0, settle: float = 2.0) -> None:
     A kernel runs its page's cell, then the browser connects and asks for the widgets. A
     coach loading in between (2-3 s of CPU, in a thread that holds the GIL through imports)
     held that answer back: in a workshop where thirty people opened the outreach page at
-    once, the page took 76 s to become usable instead of 25."""
+    once, the page took 76 s to become usable instead of 28."""
     import time
 
     end = time.monotonic() + limit
