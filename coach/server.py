@@ -223,6 +223,13 @@ class KernelSocketHandler(VoilaKernelWebsocketHandler):  # type: ignore[misc]
             return
         await super().get(*args, **kwargs)
 
+    def write_message(self, message: Any, binary: bool = False) -> Any:
+        # A closed page's kernel still answers the page's last requests (its shutdown,
+        # say); they have nowhere to go, which is no error worth a traceback in the log.
+        if self.ws_connection is None or self.ws_connection.is_closing():
+            return None
+        return super().write_message(message, binary)
+
 
 class WorkbookServer(Voila):  # type: ignore[misc]
     """Voilà with the workshop's links and guards."""
