@@ -650,8 +650,14 @@ def rehearse(args: argparse.Namespace) -> Run:
 
     from bench.voila import kernels, server_mb
 
-    data = json.loads(args.links.read_text(encoding="utf-8"))
-    links = [(x["participant_id"], x["join_url"]) for x in data["secret_join_links"]]
+    try:
+        data = json.loads(args.links.read_text(encoding="utf-8"))
+        links = [(x["participant_id"], x["join_url"]) for x in data["secret_join_links"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SystemExit(
+            f"{args.links} is not the output of `mentor-coach cohort create NAME --seats N "
+            f"--json` ({type(exc).__name__}); make it again as the README says."
+        ) from None
     store = "postgresql" if os.environ.get("COACH_DATABASE_URL") else "sqlite"
     result = Run(f"the server's {store}", participants=len(links))
     pid = listening_pid(urlparse(args.against).port or 80)
