@@ -77,7 +77,7 @@ class Run:
     log: str = ""  # the server's log, kept when something failed
     server_cpu: float = 0.0
     voila_cpu: float = 0.0  # of server_cpu, Voilà's own process (the rest: kernels)
-    browser_cpu: float = 0.0
+    participants_cpu: float = 0.0  # the simulated people: browsers, or this process
 
     @property
     def dashboard_ok(self) -> bool:
@@ -250,20 +250,14 @@ class MemorySampler(threading.Thread):
             self._read_cpu()
             self.done.wait(0.5)
 
-    def stop(self) -> None:
+    def stop(self, into: Run) -> None:
+        """Stop sampling and write the peaks and CPU seconds into ``into``."""
         self.done.set()
         self.join()
-
-    def cpu_seconds(self) -> tuple[float, float]:
-        """CPU seconds used by (the server and its kernels, the simulated participants)
-        since the start."""
-        server = sum(self.server_cpu.values()) - self.server_before
-        return server, sum(self.browser_cpu.values()) + _own_cpu() - self.own_before
-
-    def voila_seconds(self) -> float:
-        """Of the server's CPU seconds, those of the Voilà process itself (the rest is its
-        kernels)."""
-        return self.server_cpu.get(self.pid, 0.0) - self.voila_before
+        into.peak_mb, into.peak_kernels = self.peak_mb, self.peak_kernels
+        into.server_cpu = sum(self.server_cpu.values()) - self.server_before
+        into.voila_cpu = self.server_cpu.get(self.pid, 0.0) - self.voila_before
+        into.participants_cpu = sum(self.browser_cpu.values()) + _own_cpu() - self.own_before
 
 
 def _own_cpu() -> float:
@@ -583,10 +577,7 @@ def run(store: str, database_url: str | None, args: argparse.Namespace, cache: P
                 )
             finally:
                 result.wall = time.perf_counter() - t0
-                sampler.stop()
-            result.peak_mb, result.peak_kernels = sampler.peak_mb, sampler.peak_kernels
-            result.server_cpu, result.browser_cpu = sampler.cpu_seconds()
-            result.voila_cpu = sampler.voila_seconds()
+                sampler.stop(result)
             result.missing = missing("bench")
             if result.failures:
                 kept = Path(tempfile.gettempdir()) / f"workshop-bench-{store}.log"
@@ -632,8 +623,8 @@ def report(r: Run, n: int, pool: int, driver: str = "protocol") -> None:
         f"  CPU: the server and its kernels {r.server_cpu:,.0f} s "
         f"({r.server_cpu / max(r.wall, 1e-9):.1f} cores, {r.server_cpu / opened:.1f} s per "
         f"page opened; Voilà itself {r.voila_cpu:,.0f} s, its kernels "
-        f"{r.server_cpu - r.voila_cpu:,.0f} s), the simulated participants {r.browser_cpu:,.0f} s, "
-        f"on {os.cpu_count()} cores"
+        f"{r.server_cpu - r.voila_cpu:,.0f} s), the simulated participants "
+        f"{r.participants_cpu:,.0f} s, on {os.cpu_count()} cores"
     )
     per = (r.peak_mb - r.rest_mb) / n
     print(
@@ -675,10 +666,7 @@ def rehearse(args: argparse.Namespace) -> Run:
     finally:
         result.wall = time.perf_counter() - t0
         if sampler:
-            sampler.stop()
-            result.peak_mb, result.peak_kernels = sampler.peak_mb, sampler.peak_kernels
-            result.server_cpu, result.browser_cpu = sampler.cpu_seconds()
-            result.voila_cpu = sampler.voila_seconds()
+            sampler.stop(result)
     result.missing = missing(data["cohort"]["name"])
     return result
 
