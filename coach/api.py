@@ -13,14 +13,19 @@ def search(query: str, k: int = 5, *, corpus: str | None = None) -> list[Passage
 
     Raises :class:`coach.QueryError` for an empty or over-long query; returns ``[]`` when
     the query has no searchable words or nothing matches. The shipped corpus is indexed
-    on first use.
+    on first use. With ``COACH_SERVICE_URL`` set, the coach service searches (same
+    passages, same order, same scores) and this process loads no index.
     """
+    settings = get_settings()
+    if settings.service_url:  # `mentor-coach serve`: the shared service holds the index
+        from coach.service_client import service_client
+
+        return service_client(settings).search(query, k, corpus or settings.corpus)
     from coach.errors import CorpusIndexError
     from coach.indexer import ensure_shipped
     from coach.retrieval import check_query, hybrid_search
     from coach.vectorstore import Corpus
 
-    settings = get_settings()
     check_query(query, settings)  # fail fast, before any index work
     name = corpus or settings.corpus
     if name == "default":

@@ -28,6 +28,7 @@ def diagnose() -> dict[str, dict[str, Any]]:
         "OPENAI_API_KEY": _mask(s.api_key()),
         "OPENAI_BASE_URL": s.openai_base_url or "not set (api.openai.com)",
         "model server": _server(s) if engine == "openai" else "not used",
+        "coach service": _service(s) if s.service_url else "not used (the coach runs in-process)",
     }
     store = {
         "COACH_HOME": str(s.home),
@@ -78,3 +79,17 @@ def _server(s: Any) -> str:
         return "reachable" + (f"; models: {', '.join(names)}" if names else "")
     except Exception as exc:  # any failure is a finding, not a crash
         return f"unreachable: {describe_error(exc, s)}"
+
+
+def _service(s: Any) -> str:
+    """The coach service's URL and whether it answers (its token is never shown)."""
+    from coach.errors import CoachError
+    from coach.service_client import ServiceClient
+
+    if s.service_token is None:
+        return f"{s.service_url}, but COACH_SERVICE_TOKEN is not set"
+    try:
+        info = ServiceClient(s.service_url, s.service_token.get_secret_value(), 3).health()
+        return f"{s.service_url}, ready ({info.get('embedder', '?')})"
+    except CoachError as exc:
+        return f"{s.service_url}, unreachable: {exc}"

@@ -154,21 +154,34 @@ def _host_label(url: str) -> str:
     return parsed.hostname or url
 
 
-_cache: dict[tuple[str, str, int], Embedder] = {}
+_cache: dict[tuple[str, str, int, str], Embedder] = {}
 _lock = threading.Lock()  # one model load even when a warm-up thread races a click
 
 
 def get_embedder(settings: Settings) -> Embedder:
-    """The embedder the settings ask for (one instance per configuration and process)."""
-    key = (settings.embeddings, settings.embedding_model, settings.offline_dims)
+    """The embedder the settings ask for (one instance per configuration and process).
+
+    With ``COACH_SERVICE_URL`` set (the kernels of `mentor-coach serve`) it is the coach
+    service's embedder, called over loopback: no model is loaded in this process.
+    """
+    key = (
+        settings.embeddings,
+        settings.embedding_model,
+        settings.offline_dims,
+        settings.service_url or "",
+    )
     with _lock:
         return _get(settings, key)
 
 
-def _get(settings: Settings, key: tuple[str, str, int]) -> Embedder:
+def _get(settings: Settings, key: tuple[str, str, int, str]) -> Embedder:
     emb = _cache.get(key)
     if emb is None:
-        if settings.embeddings == "openai":
+        if settings.service_url:
+            from coach.service_client import RemoteEmbedder, service_client
+
+            emb = RemoteEmbedder(service_client(settings))
+        elif settings.embeddings == "openai":
             emb = OpenAIEmbedder(settings)
         elif settings.embeddings == "offline-hash":
             emb = OfflineHashEmbedder(settings.offline_dims)

@@ -126,6 +126,18 @@ class Settings(BaseSettings):
     follow_up_limit: int = Field(600, ge=1, description="House limit for a follow-up.")
     thank_you_limit: int = Field(800, ge=1, description="House limit for a thank-you note.")
 
+    service_url: str | None = Field(
+        None,
+        description="URL of the shared coach service (e.g. http://127.0.0.1:41234) that "
+        "searches and embeds for this process; set by `mentor-coach serve` for its kernels. "
+        "Unset: the coach runs in this process.",
+    )
+    service_token: SecretStr | None = Field(
+        None,
+        description="Bearer token of the coach service at COACH_SERVICE_URL (set by "
+        "`mentor-coach serve`, new on every start; secret: never printed).",
+    )
+
     workshop: bool = Field(
         False,
         description="Workshop server: every workbook page needs a participant's join link "
@@ -173,6 +185,21 @@ class Settings(BaseSettings):
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
             raise ValueError(f"COACH_CHROMA_URL must look like http://127.0.0.1:8000, got {v!r}")
         return v
+
+    @field_validator("service_url")
+    @classmethod
+    def _service_url(cls, v: str | None) -> str | None:
+        if not v or not v.strip():
+            return None
+        parsed = urlparse(v.strip())
+        if parsed.scheme != "http" or not parsed.hostname or not parsed.port:
+            raise ValueError(f"COACH_SERVICE_URL must look like http://127.0.0.1:41234, got {v!r}")
+        return v.strip().rstrip("/")
+
+    @field_validator("service_token")
+    @classmethod
+    def _service_token(cls, v: SecretStr | None) -> SecretStr | None:
+        return v if v is not None and v.get_secret_value().strip() else None
 
     @property
     def chroma_path(self) -> Path:

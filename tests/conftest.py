@@ -37,7 +37,13 @@ def _reset_process_state() -> None:
 
 @pytest.fixture(scope="session")
 def vector_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One embedding cache for the session: the offline model runs once per text."""
+    """One embedding cache for the session: the offline model runs once per text.
+    ``MW_TEST_VECTOR_CACHE`` names a folder to keep between a developer's runs (CI keeps
+    nothing)."""
+    kept = os.environ.get("MW_TEST_VECTOR_CACHE")
+    if kept:
+        Path(kept).mkdir(parents=True, exist_ok=True)
+        return Path(kept)
     return tmp_path_factory.mktemp("vector-cache")
 
 

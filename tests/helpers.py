@@ -128,6 +128,8 @@ def start_workbooks(
     env.update(COACH_HOME=str(home), COACH_CACHE_DIR=str(vector_cache))
     if workshop:
         env["COACH_WORKSHOP"] = "1"
+    service = start_service(env)  # the one coach every page's kernel calls, as in `serve`
+    env.update(service.client_env())
     out = log.open("w") if log is not None else subprocess.DEVNULL
     proc = subprocess.Popen(
         voila_command(port, workbooks_dir(), pool=pool, workshop=workshop),
@@ -135,14 +137,38 @@ def start_workbooks(
         stdout=out,
         stderr=subprocess.STDOUT,
     )
-    wait_for_port(port, proc, "voila")
+    proc.service = service  # type: ignore[attr-defined]
+    try:
+        wait_for_port(port, proc, "voila")
+    except BaseException:
+        service.close()
+        raise
     return port, proc
 
 
+def start_service(env: dict[str, str]):
+    """The coach service as `mentor-coach serve` starts it, ready to answer."""
+    import secrets
+
+    from coach.cli.supervise import ServiceProcess
+
+    service = ServiceProcess(env, secrets.token_urlsafe(24))
+    service.start()
+    try:
+        service.wait_ready(600, lambda: False)
+    except BaseException:
+        service.close()
+        raise
+    return service
+
+
 def stop(proc) -> None:
-    """Stop a server started by a test."""
+    """Stop a server started by a test (and its coach service)."""
     proc.terminate()
     proc.wait(timeout=30)
+    service = getattr(proc, "service", None)
+    if service is not None:
+        service.close()
 
 
 @contextmanager

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import socket
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -47,7 +46,9 @@ def voila_command(
         f"--port={port}",
         f"--Voila.ip={host}",
         # the kernel learns whose page it is from the cookie a join link set
-        "--VoilaConfiguration.http_header_envs=['Cookie']",
+        "--VoilaConfiguration.http_header_envs=Cookie",
+        # kernels talk to the server over Unix sockets, not TCP ports others could reach
+        "--KernelManager.transport=ipc",
         *(["--workshop"] if workshop else []),
         "--show_tracebacks=False",
         "--strip_sources=True",
@@ -55,7 +56,6 @@ def voila_command(
         "--template=mentor",
         "--MappingKernelManager.cull_idle_timeout=600",
         "--MappingKernelManager.cull_interval=300",
-        "--VoilaConfiguration.file_allowlist=[]",
         # a busy server (a workshop's first minute) may take more than nbclient's default
         # 4 s to send a page's output; past this, Voilà would drop the page's widget
         "--VoilaExecutor.iopub_timeout=60",
@@ -85,6 +85,31 @@ def free_port(preferred: int) -> int:
             return int(s.getsockname()[1])
 
 
+KERNEL_MB = 90  # a pre-heated app page's kernel with the shared coach (bench/voila.py)
+RESERVE_MB = 1500  # the server, the coach service and what people's pages grow by
+
+
+def workshop_pool(available_mb: float | None = None) -> tuple[int, str]:
+    """How many app pages to pre-heat for a workshop: one per open seat of the open cohorts
+    (everyone's first page is then ready when they open their link), as far as the free
+    memory allows; and a sentence saying what was chosen and why."""
+    import psutil
+
+    from coach.cohorts import list_cohorts
+
+    seats = sum(c.participant_count for c in list_cohorts() if c.is_open())
+    if available_mb is None:
+        available_mb = psutil.virtual_memory().available / 1e6
+    fits = max(1, int((available_mb - RESERVE_MB) // KERNEL_MB))
+    pool = max(1, min(seats, fits))
+    why = f"{seats} open seat{'s' if seats != 1 else ''} in the open cohorts"
+    if seats > fits:
+        why += f"; free memory ({available_mb / 1000:.1f} GB) fits {fits}"
+    return pool, (
+        f"Pre-heating {pool} app page{'s' if pool != 1 else ''} ({why}; --pool N to choose)"
+    )
+
+
 def add_command(sub: Any) -> None:
     """Register `serve`."""
     s = sub.add_parser("serve", help="serve the workbooks as web pages on 127.0.0.1")
@@ -92,10 +117,11 @@ def add_command(sub: Any) -> None:
     s.add_argument(
         "--pool",
         type=int,
-        default=1,
+        default=None,
         metavar="N",
-        help="pre-heated kernels kept ready per workbook (0 turns pre-heating off; each "
-        "costs 100-250 MB of memory)",
+        help="app pages kept pre-heated, ready for the next person (0 turns pre-heating off; "
+        "each costs about 80 MB); default 1, or with --workshop one per open seat of the open "
+        "cohorts, as far as the free memory allows",
     )
     s.add_argument(
         "--workshop",
@@ -113,23 +139,47 @@ def add_command(sub: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Run Voilà until interrupted."""
+    """Start the coach service, then Voilà; run until interrupted, then stop both.
+
+    SIGTERM, SIGINT (Ctrl+C) and SIGHUP reach Voilà, which shuts its kernels down; the
+    service stops after it, and any kernel still there is ended (see ``coach.cli.supervise``).
+    """
+    import secrets
+
+    from coach.cli.supervise import ServiceProcess, Supervisor
+
     port = free_port(args.port) if args.host == "127.0.0.1" else args.port
     folder = workbooks_dir()
     shown = "127.0.0.1" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
-    if args.workshop:
-        print(
-            f"Mentor Workbook workshop on http://{shown}:{port}/ : participants open their "
-            "join links; you open the facilitator link (Ctrl+C stops it)",
-            flush=True,
+    sup = Supervisor(ServiceProcess(dict(os.environ), secrets.token_urlsafe(32)))
+    with sup.handling_signals():
+        info = sup.start_service()
+        if info is None:  # stopped while it warmed up
+            return 0
+        line = f"Coach service up on 127.0.0.1:{sup.service.port}, shared by every page"
+        print(line + (f" (warning: {info['warning']})" if info.get("warning") else ""), flush=True)
+        if args.workshop:
+            print(
+                f"Mentor Workbook workshop on http://{shown}:{port}/ : participants open their "
+                "join links; you open the facilitator link (Ctrl+C stops it)",
+                flush=True,
+            )
+        else:
+            print(
+                f"Mentor Workbook: open http://{shown}:{port}/ in your browser (Ctrl+C stops it)",
+                flush=True,
+            )
+        env = voila_env(dict(os.environ))
+        env.update(sup.service.client_env())
+        if args.workshop:
+            env["COACH_WORKSHOP"] = "1"
+        if args.pool is not None:
+            pool = max(args.pool, 0)
+        elif args.workshop:
+            pool, why = workshop_pool()
+            print(why, flush=True)
+        else:
+            pool = 1
+        return sup.run(
+            voila_command(port, folder, pool, workshop=args.workshop, host=args.host), env
         )
-    else:
-        print(
-            f"Mentor Workbook: open http://{shown}:{port}/ in your browser (Ctrl+C stops it)",
-            flush=True,
-        )
-    env = voila_env(dict(os.environ))
-    if args.workshop:
-        env["COACH_WORKSHOP"] = "1"
-    command = voila_command(port, folder, max(args.pool, 0), workshop=args.workshop, host=args.host)
-    return subprocess.call(command, env=env)
