@@ -97,3 +97,97 @@ def markdown_pdf(markdown: str) -> bytes:
         else:
             pdf.ln(2.5)
     return bytes(pdf.output())
+
+
+KIND_NAMES = {
+    "linkedin-note": "LinkedIn connection note",
+    "linkedin-message": "LinkedIn message",
+    "inmail": "InMail",
+    "email": "E-mail",
+    "follow-up": "Follow-up",
+    "thank-you": "Thank-you",
+}
+PHASE_NAMES = {
+    "first-meeting": "First meeting",
+    "agreement": "Agreement",
+    "development": "Development",
+    "closing": "Closing",
+}
+SIDE_NAMES = {"inside": "inside my organization", "outside": "outside my organization"}
+LEVEL_NAMES = {"senior": "more senior", "peer": "a peer"}
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text or "").split())
+
+
+def journal_newest_first(entries: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """Journal entries (key, entry), newest first: by date, then the later-written first."""
+    ordered = sorted(enumerate(entries), key=lambda t: (t[1][1].get("date", ""), t[0]))
+    return [entry for _i, entry in reversed(ordered)]
+
+
+def progress_line(entry: dict, goals: dict[str, str]) -> str:
+    """'Lead a discovery project: 25 %; …' for a journal entry's progress."""
+    return "; ".join(
+        f"{goals.get(k) or f'Goal {k}'}: {v} %" for k, v in entry.get("progress", {}).items()
+    )
+
+
+def mentoring_plan(profile: dict, records: dict[str, list[tuple[str, dict]]]) -> str:
+    """Goals, network, candidates, outreach sent, meetings (with their agendas) and the
+    journal, as one Markdown document. Everything a person typed goes in whole."""
+    goals = {k: g.get("title", "") for k, g in records.get("goal", []) if g.get("title")}
+    names = {k: c.get("name", "") for k, c in records.get("candidate", [])}
+    lines = [f"# Mentoring plan: {_one_line(profile.get('name'))}".rstrip(), "", "## Goals"]
+    for _k, g in records.get("goal", []):
+        if not g.get("title"):
+            continue
+        line = f"- {_one_line(g['title'])} (by {g.get('target_date') or 'no date yet'})"
+        if g.get("why"):
+            line += f": {_one_line(g['why'])}"
+        if g.get("measure"):
+            line += f" Measure: {_one_line(g['measure'])}"
+        lines.append(line)
+    lines += ["", "## My developmental network"]
+    lines += [
+        f"- {_one_line(p.get('name'))}: {SIDE_NAMES.get(p.get('side', ''), '')}, "
+        f"{LEVEL_NAMES.get(p.get('level', ''), '')}, "
+        f"{'another' if p.get('industry') == 'other' else 'the same'} industry"
+        for _k, p in records.get("network", [])
+    ]
+    lines += ["", "## Candidates"]
+    lines += [
+        f"- {_one_line(c.get('name'))} ({c.get('stage', 'idea')}): "
+        + "; ".join(_one_line(n) for n in c.get("notes", []))
+        for _k, c in records.get("candidate", [])
+    ]
+    lines += ["", "## Outreach sent"]
+    for _k, d in records.get("draft", []):
+        if d.get("sent_at"):
+            to = names.get(d.get("candidate", ""), "")
+            kind = KIND_NAMES.get(d.get("kind", ""), "Message")
+            lines.append(
+                f"- {d['sent_at']} {kind}{' to ' + to if to else ''}: {_one_line(d.get('text'))}"
+            )
+    lines += ["", "## Meetings"]
+    for _k, m in records.get("meeting", []):
+        with_whom = names.get(m.get("candidate", ""), "")
+        head = " ".join(p for p in (m.get("date", ""), m.get("time", "")) if p)
+        what = PHASE_NAMES.get(m.get("phase", ""), "Meeting")
+        lines.append(
+            f"- {head + ' · ' if head else ''}{what}{' with ' + with_whom if with_whom else ''}"
+        )
+        for item in (m.get("agenda") or {}).get("items", []):
+            lines.append(f"  - {item.get('minutes', '')} min: {_one_line(item.get('title'))}")
+            lines += [f"    - {_one_line(p)}" for p in item.get("prompts", [])]
+        if _one_line(m.get("notes")):
+            lines.append(f"  - Notes: {_one_line(m.get('notes'))}")
+        if _one_line(m.get("actions")):
+            lines.append(f"  - Actions: {_one_line(m.get('actions'))}")
+    lines += ["", "## Journal"]
+    for _k, e in journal_newest_first(records.get("journal", [])):
+        lines.append(f"- {e.get('date', '')}: {_one_line(e.get('text'))}")
+        if progress_line(e, goals):
+            lines.append(f"  - Progress: {progress_line(e, goals)}")
+    return "\n".join(lines).rstrip() + "\n"

@@ -5,14 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
 
-from coach.widgets.common import esc, heading, note, owner, store
+from coach.profiles import NAME_MAX, NOTE_MAX, NOTE_MIN, NOTES_MAX, SHORT_MAX
+from coach.widgets.common import StepView, esc, heading, note, owner, store
+from coach.widgets.fields import AskOnce, Limited, hint
 from coach.widgets.page import workbook_page
 
 STAGES = ["idea", "researched", "contacted", "replied", "meeting", "active", "closed"]
+CHANNELS = [
+    ("LinkedIn", "linkedin"),
+    ("Alumni association", "alumni"),
+    ("Family and friends", "family-friends"),
+    ("A colleague", "colleague"),
+    ("An event", "event"),
+    ("A group or network", "group"),
+]
+RELATIONS = [("Outside my organization", "outside"), ("Inside", "inside")]
 QUESTIONS = [
     ("committed", "Committed to their own success in the field?"),
     ("beyond", "Takes on tasks beyond their job?"),
@@ -20,7 +32,6 @@ QUESTIONS = [
     ("approachable", "Easy to talk to?"),
     ("time", "Able to make time for you?"),
 ]
-LAYOUT = w.Layout(width="95%")
 MENTOR_FIELDS = (
     "name",
     "headline",
@@ -30,6 +41,11 @@ MENTOR_FIELDS = (
     "notes",
     "mutual_connection",
 )
+
+
+def layout() -> w.Layout:
+    """A wide field (a new Layout each time: a widget's layout is its own)."""
+    return w.Layout(width="95%")
 
 
 def all_candidates() -> list[tuple[str, dict]]:
@@ -43,30 +59,154 @@ def pair_for(key: str | None) -> tuple[Any, Any]:
     from pydantic import ValidationError
 
     from coach.errors import CoachError
-    from coach.profiles import MentorCandidate, explain
+    from coach.profiles import MentorCandidate, say_what_to_fix
     from coach.widgets.outreach import my_profile
 
     if key is None:
         raise CoachError("Add a candidate in step 03 first.")
-    data = store().get(owner(), "candidate", key) or {}
-    fields = {k: data[k] for k in MENTOR_FIELDS if k in data}
+    data = store().get(owner(), "candidate", key)
+    if data is None:
+        raise CoachError("That candidate is no longer saved: choose another, or add them again.")
     try:
-        return my_profile(), MentorCandidate.model_validate(fields)
+        me = my_profile()
     except ValidationError as exc:
-        raise CoachError(explain(exc, "Fill in your profile and the candidate first")) from None
+        raise CoachError(
+            f"{say_what_to_fix(exc)} (in step 00, Start here, or step 01, Goals)"
+        ) from None
+    try:
+        return me, MentorCandidate.model_validate({k: data[k] for k in MENTOR_FIELDS if k in data})
+    except ValidationError as exc:
+        raise CoachError(f"{say_what_to_fix(exc)} (in step 03, Candidates)") from None
+
+
+def forget(key: str) -> int:
+    """Delete a candidate with their drafts and meetings (and what was shared of them);
+    returns how many records went."""
+    s, me = store(), owner()
+    gone = []
+    for kind in ("draft", "meeting"):
+        gone += [(kind, k) for k, d in s.all(me, kind) if d.get("candidate") == key]
+    gone += [("shared", f"{kind}:{k}"[:64]) for kind, k in gone]
+    gone.append(("candidate", key))
+    for kind, k in gone:
+        s.delete(me, kind, k)
+    return len(gone)
+
+
+class CandidateForm(w.VBox):
+    """The fields of a candidate, for adding one or editing one; each shows its limit."""
+
+    def __init__(self, data: dict | None = None) -> None:
+        data = data or {}
+        self.name = w.Text(description="Name", placeholder="e.g. Daniel Okafor", layout=layout())
+        self.headline = w.Text(
+            description="Headline", placeholder="e.g. Director of Product", layout=layout()
+        )
+        self.org = w.Text(description="Organization", layout=layout())
+        self.relation = w.ToggleButtons(options=RELATIONS)
+        self.channel = w.Dropdown(options=CHANNELS, description="Found via")
+        self.notes = w.Textarea(
+            description="Noticed",
+            layout=layout(),
+            placeholder="Specific, checkable points, one per line "
+            "(e.g. wrote a post on discovery sprints)",
+        )
+        self.mutual = w.Text(
+            description="Mutual",
+            placeholder="Someone you both know (optional)",
+            layout=layout(),
+        )
+        self.boxes = [
+            Limited(self.name, NAME_MAX),
+            Limited(self.headline, SHORT_MAX),
+            Limited(self.org, SHORT_MAX),
+        ]
+        self.fill(data)
+        super().__init__(
+            [
+                *self.boxes,
+                self.relation,
+                self.channel,
+                self.notes,
+                hint(
+                    f"One point per line: up to {NOTES_MAX}, each {NOTE_MIN} to {NOTE_MAX} "
+                    "characters."
+                ),
+                Limited(self.mutual, SHORT_MAX),
+            ]
+        )
+
+    def fill(self, data: dict) -> None:
+        """Show a saved candidate (or empty fields)."""
+        self.name.value = data.get("name", "")
+        self.headline.value = data.get("headline", "")
+        self.org.value = data.get("organization", "")
+        self.relation.value = data.get("relation", "outside")
+        self.channel.value = data.get("channel", "linkedin")
+        self.notes.value = "\n".join(data.get("notes", []))
+        self.mutual.value = data.get("mutual_connection", "")
+
+    def clear(self) -> None:
+        """Empty the typed fields for the next candidate (the choices stay)."""
+        for field in (self.name, self.headline, self.org, self.notes, self.mutual):
+            field.value = ""
+
+    def candidate(self) -> tuple[Any, str | None]:
+        """(The MentorCandidate, None), or (None, what to fix in plain words)."""
+        from pydantic import ValidationError
+
+        from coach.profiles import MentorCandidate, say_what_to_fix
+
+        try:
+            return MentorCandidate(
+                name=self.name.value,
+                headline=self.headline.value,
+                organization=self.org.value,
+                relation=self.relation.value,
+                channel=self.channel.value,
+                notes=[ln.strip() for ln in self.notes.value.splitlines() if ln.strip()],
+                mutual_connection=self.mutual.value,
+            ), None
+        except ValidationError as exc:
+            return None, say_what_to_fix(exc)
+
+
+def card_html(data: dict) -> str:
+    """A candidate's name, headline, organization, notes and mutual connection (escaped)."""
+    where = " · ".join(esc(data[k]) for k in ("headline", "organization") if data.get(k))
+    mutual = data.get("mutual_connection")
+    also = f"<br><small>You both know {esc(mutual)}</small>" if mutual else ""
+    return (
+        f"<b>{esc(data.get('name', ''))}</b>{' · ' + where if where else ''}"
+        f"<br><small>{esc('; '.join(data.get('notes', [])))}</small>{also}"
+    )
 
 
 class CandidateCard(w.VBox):
-    """One candidate: ratings and pipeline stage, saved on change."""
+    """One candidate: ratings and pipeline stage, saved on change; Edit and Delete."""
 
-    def __init__(self, key: str, data: dict) -> None:
+    def __init__(self, key: str, data: dict, changed: Callable[[str], None] | None = None) -> None:
         self.key, self.data = key, data
-        title = w.HTML(
-            f"<b>{esc(data['name'])}</b> · {esc(data.get('headline', ''))}"
-            f"<br><small>{esc(', '.join(data.get('notes', [])))}</small>"
+        self._changed = changed or (lambda _said: None)
+        self.title = w.HTML(card_html(data))
+        self.message = w.HTML()
+        self.edit = w.Button(description="Edit", icon="pencil", layout={"width": "auto"})
+        self.delete = AskOnce(
+            "Delete",
+            lambda: (
+                f"Delete {self.data.get('name', '')} and their drafts and meetings? "
+                "Press again to confirm."
+            ),
+            self._delete,
+            self.message,
+            icon="trash",
+            layout={"width": "auto"},
         )
+        self.edit.on_click(self._open)
         self.stage = w.Dropdown(
-            options=STAGES, value=data.get("stage", "idea"), description="Stage"
+            options=[(s.capitalize(), s) for s in STAGES],
+            value=data.get("stage", "idea"),
+            description="Stage",
         )
         self.ratings = {
             k: w.IntSlider(
@@ -78,16 +218,27 @@ class CandidateCard(w.VBox):
             )
             for k, _ in QUESTIONS
         }
-        rows = [w.HBox([self.ratings[k], w.Label(q)]) for k, q in QUESTIONS]
+        self.rows = [w.HBox([self.ratings[k], w.Label(q)]) for k, q in QUESTIONS]
         self.score = w.HTML()
+        self.form: CandidateForm | None = None
         self.stage.observe(lambda _c: self.save(), names="value")
         for s in self.ratings.values():
             s.observe(lambda _c: self.save(), names="value")
         self._show_score()
         super().__init__(
-            [title, self.stage, *rows, self.score],
-            layout=w.Layout(border="1px solid #ddd", padding="6px", margin="4px 0"),
+            self._parts(), layout=w.Layout(border="1px solid #ddd", padding="6px", margin="4px 0")
         )
+
+    def _parts(self) -> list[w.Widget]:
+        if self.form is None:
+            top: list[w.Widget] = [self.title, w.HBox([self.edit, self.delete])]
+        else:
+            save = w.Button(description="Save changes", icon="check", button_style="primary")
+            cancel = w.Button(description="Cancel")
+            save.on_click(self._save_edit)
+            cancel.on_click(lambda _b: self._close())
+            top = [self.form, w.HBox([save, cancel])]
+        return [*top, self.message, self.stage, *self.rows, self.score]
 
     def _show_score(self) -> None:
         total = sum(s.value for s in self.ratings.values())
@@ -106,72 +257,71 @@ class CandidateCard(w.VBox):
         self.data = data
         self._show_score()
 
+    def _open(self, _b: object) -> None:
+        self.delete.disarm()
+        self.message.value = ""
+        self.form = CandidateForm(self.data)
+        self.children = self._parts()
+
+    def _close(self) -> None:
+        self.form = None
+        self.message.value = ""
+        self.children = self._parts()
+
+    def _save_edit(self, _b: object) -> None:
+        assert self.form is not None
+        cand, problem = self.form.candidate()
+        if problem:
+            self.message.value = note(problem, "warn").value
+            return
+        data = store().get(owner(), "candidate", self.key) or self.data
+        data.update(cand.model_dump(mode="json"))  # stage, ratings and dates stay
+        store().put(owner(), "candidate", self.key, data)
+        self.data = data
+        self.title.value = card_html(data)
+        self._close()
+        self._changed(f"Saved {cand.name}.")
+
+    def _delete(self) -> None:
+        forget(self.key)
+        self._changed(f"Deleted {self.data.get('name', '')}.")
+
 
 @workbook_page("candidates")
-def candidates_widget() -> w.VBox:
+def candidates_widget() -> StepView:
     """A form to add candidates and a card for each one."""
-    name = w.Text(description="Name", placeholder="e.g. Daniel Okafor", layout=LAYOUT)
-    headline = w.Text(description="Headline", placeholder="e.g. Director of Product", layout=LAYOUT)
-    org = w.Text(description="Organization", layout=LAYOUT)
-    relation = w.ToggleButtons(
-        options=[("Outside my organization", "outside"), ("Inside", "inside")]
-    )
-    channel = w.Dropdown(
-        options=["linkedin", "alumni", "family-friends", "colleague", "event", "group"],
-        description="Found via",
-    )
-    notes = w.Textarea(
-        description="Noticed",
-        layout=LAYOUT,
-        placeholder="Specific, checkable points, one per line "
-        "(e.g. wrote a post on discovery sprints)",
-    )
+    form = CandidateForm()
     add = w.Button(description="Add candidate", button_style="primary", icon="plus")
     message = w.HTML()
     cards = w.VBox()
 
+    def changed(said: str) -> None:
+        refresh()
+        message.value = note(said, "ok").value
+
+    last: list[object] = [None]
+
     def refresh() -> None:
-        cards.children = [CandidateCard(k, d) for k, d in all_candidates()]
+        saved = all_candidates()
+        if saved == last[0]:  # nothing changed: keep the cards (and any open edit)
+            return
+        last[0] = saved
+        cards.children = [CandidateCard(k, d, changed) for k, d in saved] or [
+            w.HTML("<i>No candidates yet: add the first one above.</i>")
+        ]
 
     def on_add(_b: object) -> None:
-        from pydantic import ValidationError
-
-        from coach.profiles import MentorCandidate, explain
-
-        points = [ln.strip() for ln in notes.value.splitlines() if ln.strip()]
-        try:
-            cand = MentorCandidate(
-                name=name.value,
-                headline=headline.value,
-                organization=org.value,
-                relation=relation.value,
-                channel=channel.value,
-                notes=points,
-            )
-        except ValidationError as exc:
-            message.value = note(explain(exc, "Candidate"), "warn").value
+        cand, problem = form.candidate()
+        if problem:
+            message.value = note(problem, "warn").value
             return
         data = cand.model_dump(mode="json")
         data.update(stage="idea", stage_dates={"idea": dt.date.today().isoformat()}, ratings={})
         store().put(owner(), "candidate", uuid.uuid4().hex[:12], data)
-        for field in (name, headline, org, notes):
-            field.value = ""
-        message.value = note(f"Added {cand.name}.", "ok").value
-        refresh()
+        form.clear()
+        changed(f"Added {cand.name}.")
 
     add.on_click(on_add)
     refresh()
-    form = w.VBox(
-        [
-            heading("Add a possible mentor"),
-            name,
-            headline,
-            org,
-            relation,
-            channel,
-            notes,
-            add,
-            message,
-        ]
-    )
-    return w.VBox([form, heading("Your candidates"), cards])
+    top = w.VBox([heading("Add a possible mentor"), form, add, message])
+    return StepView([top, heading("Your candidates"), cards], refresh=refresh)

@@ -10,6 +10,7 @@ import time
 import ipywidgets as w
 
 from coach.widgets.common import download_link, esc, heading, note, prepare_page, store
+from coach.widgets.fields import svg_image
 
 REFRESH_SECONDS = 10.0
 STEP_LABELS = {
@@ -21,28 +22,18 @@ STEP_LABELS = {
 }
 
 
-def progress_png(counts: dict[str, int], total: int) -> bytes:
-    """A bar per step: how many people have done it."""
-    import io
+def progress_svg(counts: dict[str, int], total: int) -> bytes:
+    """A bar per step, with its full name: how many people have done it (SVG, so it stays
+    sharp at any size and its text is the browser's own)."""
+    from coach.widgets.svg import step_bars
 
-    import matplotlib
+    return step_bars([(label, counts.get(s, 0)) for s, label in STEP_LABELS.items()], total)
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    labels = [STEP_LABELS[s] for s in STEP_LABELS]
-    values = [counts.get(s, 0) for s in STEP_LABELS]
-    fig, ax = plt.subplots(figsize=(6.4, 2.6))
-    ax.barh(labels[::-1], values[::-1], color="#4c78a8")
-    ax.set_xlim(0, max(total, 1))
-    ax.set_xlabel(f"people (of {total})")
-    for i, v in enumerate(values[::-1]):
-        ax.text(v + 0.1, i, str(v), va="center")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return buf.getvalue()
+def progress_chart(counts: dict[str, int], total: int) -> str:
+    """The progress chart as an <img> for a w.HTML: full width up to 640 px."""
+    alt = ", ".join(f"{STEP_LABELS[s]}: {counts.get(s, 0)} of {total}" for s in STEP_LABELS)
+    return svg_image(progress_svg(counts, total), f"Progress: {alt}")
 
 
 def shared_items(cohort: str) -> list[tuple[str, str, str]]:
@@ -87,7 +78,7 @@ class Dashboard(w.VBox):
         stop = w.Button(description="Stop timer", icon="stop", layout=w.Layout(width="auto"))
         stop.on_click(lambda _b: self.stop_segment())
         self.counts = w.HTML()
-        self.chart = w.Image(format="png")
+        self.chart = w.HTML()
         self.people = w.HTML()
         self.stuck = w.HTML()
         self.size = w.Dropdown(options=[("pairs", 2), ("triads", 3)], value=2, description="Groups")
@@ -178,7 +169,7 @@ class Dashboard(w.VBox):
             )
             + "</ul>"
         )
-        self.chart.value = progress_png(st.counts, total)
+        self.chart.value = progress_chart(st.counts, total)
         stuck = st.stuck(self.stuck_after)
         self.stuck.value = (
             note(
@@ -256,7 +247,7 @@ def dashboard_widget() -> w.Widget:
     """The dashboard, if this page was opened with a facilitator link; otherwise a refusal."""
     from coach.workshop import facilitator_from_cookies, request_cookies
 
-    prepare_page(plots=True)
+    prepare_page()
     cohort = facilitator_from_cookies(request_cookies())
     if cohort is None:
         return note(

@@ -1,13 +1,26 @@
-"""05 Meetings: an agenda that fits the meeting, notes and actions, Markdown and .ics."""
+"""05 Meetings: an agenda that fits the meeting, notes and actions, Markdown and .ics.
+
+What you planned is kept: coming back to a person and a phase shows the agenda again with
+its download links, and the notes and actions you wrote."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import ipywidgets as w
 
 from coach.widgets.candidates import all_candidates, pair_for
-from coach.widgets.common import CoachStatus, download_link, esc, heading, note, owner, store
+from coach.widgets.common import (
+    CoachStatus,
+    StepView,
+    download_link,
+    esc,
+    heading,
+    note,
+    owner,
+    store,
+)
 from coach.widgets.outreach import source_list
 from coach.widgets.page import workbook_page
 
@@ -17,18 +30,71 @@ PHASES = [
     ("Development", "development"),
     ("Closing", "closing"),
 ]
+PHASE_NAMES = {key: label for label, key in PHASES}
+
+
+def agenda_html(agenda: Any) -> str:
+    """An agenda's items, minutes and prompts (escaped)."""
+    rows = "".join(
+        f"<li><b>{i.minutes} min · {esc(i.title)}</b><ul>"
+        + "".join(f"<li>{esc(p)}</li>" for p in i.prompts)
+        + "</ul></li>"
+        for i in agenda.items
+    )
+    return f'<div class="mw-agenda"><h4>{esc(agenda.title)}</h4><ol>{rows}</ol></div>'
+
+
+def parse_time(text: str) -> dt.time | None:
+    """'10:00' or '9:30' as a time, or None."""
+    try:
+        hh, mm = (int(x) for x in text.strip().split(":"))
+        return dt.time(hh, mm)
+    except (ValueError, TypeError):
+        return None
+
+
+def agenda_links(agenda: Any, day: dt.date | None, at: str) -> tuple[str, str | None]:
+    """(The download links for an agenda: Markdown, and .ics when the time reads, a problem
+    with the time or None)."""
+    from coach.exports import agenda_ics, agenda_markdown
+
+    md = agenda_markdown(agenda).encode()
+    parts = [download_link(md, "agenda.md", "text/markdown", "Download agenda (.md)")]
+    when = parse_time(at)
+    if when is None:
+        return parts[0], "Time must look like 10:00; the calendar (.ics) link needs it."
+    start = dt.datetime.combine(day or dt.date.today(), when)
+    parts.append(
+        download_link(
+            agenda_ics(agenda, start), "meeting.ics", "text/calendar", "Add to calendar (.ics)"
+        )
+    )
+    return " · ".join(parts), None
+
+
+def planned() -> list[tuple[str, str]]:
+    """(A line for each planned meeting, its key), soonest date first."""
+    names = {k: d.get("name", "") for k, d in all_candidates()}
+    rows = []
+    for key, m in store().all(owner(), "meeting"):
+        if not m.get("agenda") or m.get("candidate") not in names:
+            continue
+        phase = PHASE_NAMES.get(m.get("phase", ""), "")
+        line = f"{m.get('date', '')} · {names[m['candidate']]} · {phase}"
+        rows.append((m.get("date", ""), line, key))
+    return [(line, key) for _d, line, key in sorted(rows)]
 
 
 @workbook_page("meeting", coach=True)
-def meetings_widget() -> w.VBox:
+def meetings_widget() -> StepView:
     """Choose a candidate and a phase, get the agenda, keep notes, download it."""
-    who = w.Dropdown(description="With", options=[(d["name"], k) for k, d in all_candidates()])
+    who = w.Dropdown(description="With")
     phase = w.Dropdown(description="Phase", options=PHASES)
     minutes = w.BoundedIntText(value=45, min=10, max=480, description="Minutes")
     day = w.DatePicker(description="Date", value=dt.date.today() + dt.timedelta(days=7))
     at = w.Text(value="10:00", description="Time")
     go = w.Button(description="Plan the meeting", button_style="primary", icon="calendar")
-    agenda_html = w.HTML()
+    shown = w.HTML()
     sources = w.VBox()
     links = w.HTML()
     notes = w.Textarea(placeholder="Notes from the meeting", layout=w.Layout(width="95%"))
@@ -36,16 +102,42 @@ def meetings_widget() -> w.VBox:
         placeholder="Actions: one per line, with an owner and a date", layout=w.Layout(width="95%")
     )
     message = w.HTML()
+    earlier = w.Dropdown(description="Open", layout=w.Layout(width="95%"))
+    before = w.VBox([heading("Meetings you planned", 4), earlier])
+    loading = [False]
 
     def key() -> str:
         return f"{who.value}-{phase.value}"
 
-    def load_notes(_c: object = None) -> None:
-        saved = store().get(owner(), "meeting", key()) or {}
-        notes.value, actions.value = saved.get("notes", ""), saved.get("actions", "")
+    def load(_c: object = None) -> None:
+        """Show what is saved for this person and phase: agenda, links, notes, actions."""
+        from coach.results import Agenda
+
+        if loading[0]:
+            return
+        saved = (store().get(owner(), "meeting", key()) if who.value else None) or {}
+        loading[0] = True
+        try:
+            notes.value, actions.value = saved.get("notes", ""), saved.get("actions", "")
+            if saved.get("date"):
+                day.value = dt.date.fromisoformat(saved["date"])
+            at.value = saved.get("time", at.value)
+            message.value = ""
+            agenda = Agenda.model_validate(saved["agenda"]) if saved.get("agenda") else None
+            if agenda is None:
+                shown.value = links.value = ""
+                sources.children = []
+            else:
+                minutes.value = agenda.minutes
+                shown.value = agenda_html(agenda)
+                links.value, _problem = agenda_links(agenda, day.value, at.value)
+                sources.children = [source_list(agenda.citations)] if agenda.citations else []
+            earlier.value = key() if key() in [k for _l, k in earlier.options] else None
+        finally:
+            loading[0] = False
 
     def save_notes(_c: object = None) -> None:
-        if who.value is None:
+        if who.value is None or loading[0]:
             return
         saved = store().get(owner(), "meeting", key()) or {}
         saved.update(
@@ -55,7 +147,6 @@ def meetings_widget() -> w.VBox:
 
     def on_plan(_b: object) -> None:
         from coach.errors import CoachError
-        from coach.exports import agenda_ics, agenda_markdown
         from coach.tasks import agenda
 
         try:
@@ -64,50 +155,69 @@ def meetings_widget() -> w.VBox:
         except CoachError as exc:
             message.value = note(str(exc), "warn").value
             return
-        rows = "".join(
-            f"<li><b>{i.minutes} min · {esc(i.title)}</b><ul>"
-            + "".join(f"<li>{esc(p)}</li>" for p in i.prompts)
-            + "</ul></li>"
-            for i in result.items
-        )
-        agenda_html.value = (
-            f'<div class="mw-agenda"><h4>{esc(result.title)}</h4><ol>{rows}</ol></div>'
-        )
+        shown.value = agenda_html(result)
         sources.children = [source_list(result.citations)]
-        md = agenda_markdown(result).encode()
-        parts = [download_link(md, "agenda.md", "text/markdown", "Download agenda (.md)")]
-        try:
-            hh, mm = (int(x) for x in at.value.split(":"))
-            start = dt.datetime.combine(day.value or dt.date.today(), dt.time(hh, mm))
-            parts.append(
-                download_link(
-                    agenda_ics(result, start),
-                    "meeting.ics",
-                    "text/calendar",
-                    "Add to calendar (.ics)",
-                )
-            )
-        except (ValueError, TypeError):
-            message.value = note("Time must look like 10:00; the .ics link needs it.", "warn").value
-        links.value = " · ".join(parts)
+        links.value, problem = agenda_links(result, day.value, at.value)
+        message.value = note(problem, "warn").value if problem else ""
         saved = store().get(owner(), "meeting", key()) or {}
         saved.update(
-            agenda=result.model_dump(mode="json", exclude={"citations"}),
+            agenda=result.model_dump(mode="json"),
             date=(day.value or dt.date.today()).isoformat(),
+            time=at.value.strip(),
             candidate=who.value,
             phase=phase.value,
         )
         store().put(owner(), "meeting", key(), saved)
+        show_planned()
+
+    def show_planned() -> None:
+        loading[0] = True
+        try:
+            earlier.options = planned()
+            earlier.value = key() if key() in [k for _l, k in earlier.options] else None
+        finally:
+            loading[0] = False
+        before.layout.display = "" if earlier.options else "none"
+
+    def on_open(change: dict) -> None:
+        if loading[0] or not change["new"]:
+            return
+        m = store().get(owner(), "meeting", change["new"]) or {}
+        loading[0] = True
+        try:
+            who.value, phase.value = m.get("candidate"), m.get("phase", "first-meeting")
+        finally:
+            loading[0] = False
+        load()
+
+    def refresh() -> None:
+        """Candidates added or renamed elsewhere appear; the chosen meeting reloads."""
+        loading[0] = True
+        try:
+            keep = who.value
+            who.options = [(d["name"], k) for k, d in all_candidates()]
+            keys = [k for _n, k in who.options]
+            who.value = keep if keep in keys else (keys[-1] if keys else None)
+        finally:
+            loading[0] = False
+        if not who.options:
+            message.value = note(
+                "No candidates yet: add one in step 03 (Candidates), then come back here."
+            ).value
+        show_planned()
+        load()
 
     go.on_click(on_plan)
-    who.observe(load_notes, names="value")
-    phase.observe(load_notes, names="value")
+    who.observe(load, names="value")
+    phase.observe(load, names="value")
+    earlier.observe(on_open, names="value")
     notes.observe(save_notes, names="value")
     actions.observe(save_notes, names="value")
-    load_notes()
-    return w.VBox(
+    refresh()
+    return StepView(
         [
             CoachStatus(),
+            before,
             heading("Plan a meeting"),
             who,
             phase,
@@ -115,11 +225,12 @@ def meetings_widget() -> w.VBox:
             w.HBox([day, at]),
             go,
             message,
-            agenda_html,
+            shown,
             links,
             sources,
             heading("Notes and actions (saved as you type)", 4),
             notes,
             actions,
-        ]
+        ],
+        refresh=refresh,
     )

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import uuid
+from collections.abc import Callable
 
 import ipywidgets as w
 
-from coach.widgets.common import esc, heading, note, owner, store
+from coach.profiles import NAME_MAX
+from coach.widgets.common import StepView, esc, heading, note, owner, store
+from coach.widgets.fields import AskOnce, Limited
 from coach.widgets.page import workbook_page
+
+SMALL = {"width": "auto"}
+ROW = {"border_bottom": "1px solid #eee", "padding": "2px 0"}
 
 CELLS = [("inside", "senior"), ("inside", "peer"), ("outside", "senior"), ("outside", "peer")]
 WHERE = {
@@ -30,39 +35,25 @@ def people() -> list[tuple[str, dict]]:
     return store().all(owner(), "network")
 
 
-def network_png(rows: list[dict]) -> bytes:
-    """A 2x2 map (inside/outside x senior/peer) with a dot per person; empty cells are gaps."""
-    import matplotlib
+SIDE = {"inside": "Inside my organization", "outside": "Outside"}
+LEVEL = {"senior": "More senior", "peer": "Peer"}
+INDUSTRY = {"same": "Same industry", "other": "Another industry"}
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6, 4.2), dpi=100)
-    for side, level in CELLS:
-        x, y = (0 if side == "inside" else 1), (1 if level == "senior" else 0)
-        here = [r for r in rows if r.get("side") == side and r.get("level") == level]
-        gap = not here
-        ax.add_patch(
-            plt.Rectangle((x + 0.03, y + 0.03), 0.94, 0.94, color="#fdecea" if gap else "#e9f7ef")
-        )
-        label = f"{side} · {level}"
-        ax.text(x + 0.5, y + 0.88, label, ha="center", fontsize=10, weight="bold")
-        if gap:
-            ax.text(x + 0.5, y + 0.45, "gap", ha="center", fontsize=14, color="#b00020")
-        for i, r in enumerate(here[:8]):
-            cx = x + 0.15 + (i % 4) * 0.23
-            cy = y + 0.55 - (i // 4) * 0.3
-            other = r.get("industry") == "other"
-            ax.scatter([cx], [cy], s=300, color="#ff9800" if other else "#1976d2")
-            ax.text(cx, cy - 0.17, r.get("name", "")[:12], ha="center", fontsize=7)
-    ax.set_xlim(0, 2)
-    ax.set_ylim(0, 2)
-    ax.axis("off")
-    ax.set_title("Your developmental network (orange: another industry)", fontsize=10)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
-    plt.close(fig)
-    return buf.getvalue()
+def network_svg(rows: list[dict]) -> bytes:
+    """A 2x2 map (inside/outside x senior/peer) listing each person by their full name
+    (long names wrap); an empty cell is a gap. SVG, so it stays sharp at any size."""
+    from coach.widgets.svg import network_map
+
+    return network_map(rows, CELLS)
+
+
+def network_html(rows: list[dict]) -> str:
+    """The map as a sharp, inert image."""
+    from coach.widgets.fields import svg_image
+
+    who = ", ".join(str(r.get("name", "")) for r in rows) or "nobody yet"
+    return svg_image(network_svg(rows), f"Your developmental network: {who}")
 
 
 def gaps(rows: list[dict]) -> list[str]:
@@ -73,48 +64,181 @@ def gaps(rows: list[dict]) -> list[str]:
     return out
 
 
-@workbook_page("network", plots=True)
-def network_widget() -> w.VBox:
-    """Add the people you turn to; the map and the suggestions follow."""
-    name = w.Text(description="Name", placeholder="Someone you turn to for advice")
-    side = w.ToggleButtons(options=[("Inside my organization", "inside"), ("Outside", "outside")])
-    level = w.ToggleButtons(options=[("More senior", "senior"), ("Peer", "peer")])
-    industry = w.Checkbox(description="Works in another industry")
+def describe(person: dict) -> str:
+    """One person as a line of the list (escaped HTML)."""
+    parts = (
+        SIDE.get(person.get("side", ""), ""),
+        LEVEL.get(person.get("level", ""), ""),
+        INDUSTRY.get(person.get("industry", ""), ""),
+    )
+    return f"<b>{esc(person.get('name', ''))}</b> · " + " · ".join(esc(p) for p in parts if p)
+
+
+def clean_name(text: str) -> str:
+    """A name as saved: inner runs of spaces and line breaks made one space."""
+    return " ".join(text.split())
+
+
+class PersonForm(w.VBox):
+    """Name, inside/outside, senior/peer and industry: adding someone, or editing them."""
+
+    def __init__(self, person: dict | None = None) -> None:
+        person = person or {}
+        self.name = w.Text(
+            value=person.get("name", ""),
+            description="Name",
+            placeholder="Someone you turn to for advice",
+        )
+        self.box = Limited(self.name, NAME_MAX)
+        self.side = w.ToggleButtons(
+            options=[(label, key) for key, label in SIDE.items()],
+            value=person.get("side", "inside"),
+        )
+        self.level = w.ToggleButtons(
+            options=[(label, key) for key, label in LEVEL.items()],
+            value=person.get("level", "senior"),
+        )
+        self.industry = w.Checkbox(
+            value=person.get("industry") == "other", description="Works in another industry"
+        )
+        super().__init__([self.box, self.side, self.level, self.industry])
+
+    def problem(self) -> str | None:
+        """What to fix before saving, or None."""
+        who = clean_name(self.name.value)
+        if not who:
+            return "Type a name (or a description such as 'my old team lead')."
+        if len(who) > NAME_MAX:
+            return f"The name is {len(who)} characters; cut {len(who) - NAME_MAX} to save it."
+        return None
+
+    def data(self) -> dict:
+        """The person as stored."""
+        return {
+            "name": clean_name(self.name.value),
+            "side": self.side.value,
+            "level": self.level.value,
+            "industry": "other" if self.industry.value else "same",
+        }
+
+
+class PersonRow(w.VBox):
+    """One person in the list: Edit (the fields open, with Save and Cancel) and Delete
+    (asks once)."""
+
+    def __init__(self, key: str, person: dict, changed: Callable[[str], None]) -> None:
+        self.key, self.person, self._changed = key, person, changed
+        self.line = w.HTML(describe(person))
+        self.message = w.HTML()
+        self.edit = w.Button(description="Edit", icon="pencil", layout=SMALL)
+        self.delete = AskOnce(
+            "Delete",
+            lambda: (
+                f"Remove {self.person.get('name', '')} from your network? Press again to confirm."
+            ),
+            self._delete,
+            self.message,
+            icon="trash",
+            layout=SMALL,
+        )
+        self.edit.on_click(self._open)
+        self.form: PersonForm | None = None
+        self.show()
+        super().__init__(self.children_now(), layout=ROW)
+
+    def children_now(self) -> list[w.Widget]:
+        """What the row shows: the line and its buttons, or the edit form."""
+        if self.form is None:
+            return [w.HBox([self.line, self.edit, self.delete]), self.message]
+        save = w.Button(description="Save", icon="check", button_style="primary")
+        cancel = w.Button(description="Cancel")
+        save.on_click(self._save)
+        cancel.on_click(lambda _b: self._close())
+        return [self.form, w.HBox([save, cancel]), self.message]
+
+    def show(self) -> None:
+        """Redraw the row."""
+        self.line.value = describe(self.person)
+        self.children = self.children_now()
+
+    def _open(self, _b: object) -> None:
+        self.delete.disarm()
+        self.message.value = ""
+        self.form = PersonForm(self.person)
+        self.show()
+
+    def _close(self) -> None:
+        self.form = None
+        self.message.value = ""
+        self.show()
+
+    def _save(self, _b: object) -> None:
+        assert self.form is not None
+        problem = self.form.problem()
+        if problem:
+            self.message.value = note(problem, "warn").value
+            return
+        self.person = self.form.data()
+        store().put(owner(), "network", self.key, self.person)
+        self._close()
+        self._changed(f"Saved {self.person['name']}.")
+
+    def _delete(self) -> None:
+        store().delete(owner(), "network", self.key)
+        self._changed(f"Removed {self.person.get('name', '')} from your network.")
+
+
+@workbook_page("network")
+def network_widget() -> StepView:
+    """Add the people you turn to; the map, the list and the suggestions follow."""
+    form = PersonForm()
     add = w.Button(description="Add to my network", icon="plus", button_style="primary")
-    picture = w.Image(format="png")
+    picture = w.HTML()
+    listing = w.VBox()
     advice = w.HTML()
     message = w.HTML()
 
+    def changed(said: str) -> None:
+        refresh()
+        message.value = note(said, "ok").value
+
+    last: list[object] = [None]
+
     def refresh() -> None:
-        rows = [d for _k, d in people()]
-        picture.value = network_png(rows)
+        saved = people()
+        if saved == last[0]:  # nothing changed: keep the drawing (and any open edit)
+            return
+        last[0] = saved
+        rows = [d for _k, d in saved]
+        picture.value = network_html(rows)
+        listing.children = [PersonRow(k, d, changed) for k, d in saved] or [
+            w.HTML("<i>Nobody yet: add the first person above.</i>")
+        ]
         tips = "".join(f"<li>{esc(t)}</li>" for t in gaps(rows))
         advice.value = f"<b>Where to look for the gaps</b><ul>{tips}</ul>" if tips else ""
 
     def on_add(_b: object) -> None:
-        who = " ".join(name.value.split())[:60]
-        if not who:
-            message.value = note(
-                "Type a name (or a description such as 'my old team lead').", "warn"
-            ).value
+        problem = form.problem()
+        if problem:
+            message.value = note(problem, "warn").value
             return
-        store().put(
-            owner(),
-            "network",
-            uuid.uuid4().hex[:12],
-            {
-                "name": who,
-                "side": side.value,
-                "level": level.value,
-                "industry": "other" if industry.value else "same",
-            },
-        )
-        name.value = ""
-        message.value = note(f"Added {who}.", "ok").value
-        refresh()
+        person = form.data()
+        store().put(owner(), "network", uuid.uuid4().hex[:12], person)
+        form.name.value = ""
+        changed(f"Added {person['name']}.")
 
     add.on_click(on_add)
     refresh()
-    return w.VBox(
-        [heading("Who do you turn to?"), name, side, level, industry, add, message, picture, advice]
+    return StepView(
+        [
+            heading("Who do you turn to?"),
+            form,
+            add,
+            message,
+            picture,
+            heading("The people in your network", 4),
+            listing,
+            advice,
+        ],
+        refresh=refresh,
     )

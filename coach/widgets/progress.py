@@ -3,111 +3,89 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
+from collections.abc import Callable
 
 import ipywidgets as w
 
-from coach.widgets.common import download_link, heading, note, owner, store
+from coach.exports import journal_newest_first, progress_line
+from coach.widgets.common import StepView, download_link, esc, heading, note, owner, store
+from coach.widgets.fields import AskOnce, Limited
 from coach.widgets.page import workbook_page
 
+JOURNAL_MAX = 5000
 
-def progress_png(entries: list[dict], goals: dict[str, str]) -> bytes:
-    """Progress (0-100 %) of each goal over the journal's dates."""
-    import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def progress_svg(entries: list[dict], goals: dict[str, str]) -> bytes:
+    """Progress (0-100 %) of each goal over the journal's dates, each goal named in full."""
+    from coach.widgets.svg import goal_progress
 
-    fig, ax = plt.subplots(figsize=(6, 3), dpi=100)
-    for key, title in goals.items():
-        points = sorted(
-            (e["date"], e["progress"][key]) for e in entries if key in e.get("progress", {})
-        )
-        if points:
-            days: list = [dt.date.fromisoformat(d) for d, _ in points]  # matplotlib takes dates
-            ax.plot(days, [p for _, p in points], marker="o", label=title[:40])
-    ax.set_ylim(0, 100)
-    ax.set_ylabel("% done")
-    if goals and entries:
-        ax.legend(fontsize=7, loc="upper left")
-    else:
-        ax.text(
-            0.5,
-            0.5,
-            "Add a journal entry to see your progress",
-            ha="center",
-            transform=ax.transAxes,
-        )
-    fig.autofmt_xdate()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
-    plt.close(fig)
-    return buf.getvalue()
+    return goal_progress(entries, goals)
 
 
 def plan_markdown() -> str:
-    """Goals, network, candidates, drafts and meetings, as one Markdown document."""
+    """Goals, network, candidates, outreach, meetings and the journal, as one Markdown
+    document."""
+    from coach.exports import mentoring_plan
+
     s, me = store(), owner()
-    profile = s.get(me, "profile", "me") or {}
-    lines = [f"# Mentoring plan: {profile.get('name', '')}".rstrip(), ""]
-    lines += (
-        ["## Goals"]
-        + [
-            f"- {g.get('title', '')} (by {g.get('target_date') or 'no date yet'}): "
-            f"{g.get('why', '')}"
-            for _k, g in s.all(me, "goal")
-            if g.get("title")
-        ]
-        + [""]
+    kinds = ("goal", "network", "candidate", "draft", "meeting", "journal")
+    return mentoring_plan(
+        s.get(me, "profile", "me") or {}, {kind: s.all(me, kind) for kind in kinds}
     )
-    lines += (
-        ["## My developmental network"]
-        + [
-            f"- {p['name']}: {p['side']}, {p['level']}, {p['industry']} industry"
-            for _k, p in s.all(me, "network")
-        ]
-        + [""]
-    )
-    lines += (
-        ["## Candidates"]
-        + [
-            f"- {c['name']} ({c.get('stage', 'idea')}): {'; '.join(c.get('notes', []))}"
-            for _k, c in s.all(me, "candidate")
-        ]
-        + [""]
-    )
-    lines += (
-        ["## Outreach sent"]
-        + [
-            f"- {d.get('sent_at', '')} {d.get('kind', '')}: {d.get('text', '')[:120]}"
-            for _k, d in s.all(me, "draft")
-            if d.get("sent_at")
-        ]
-        + [""]
-    )
-    lines.append("## Meetings")
-    for _k, m in s.all(me, "meeting"):
-        actions = " ".join(m.get("actions", "").split())
-        lines.append(f"- {m.get('date', '')} {m.get('phase', '')}: {actions}".rstrip(": "))
-        agenda = m.get("agenda") or {}
-        lines += [
-            f"  - {item.get('minutes', '')} min: {item.get('title', '')}"
-            for item in agenda.get("items", [])
-        ]
-    return "\n".join(lines).rstrip() + "\n"
 
 
-@workbook_page("progress", plots=True)
-def progress_widget() -> w.VBox:
-    """Journal entries with a progress slider per goal; the plot; export."""
-    goals = {k: g["title"] for k, g in store().all(owner(), "goal") if g.get("title")}
+def saved_goals() -> dict[str, str]:
+    """Each goal with a title: key → title."""
+    return {k: g["title"] for k, g in store().all(owner(), "goal") if g.get("title")}
+
+
+class JournalEntry(w.VBox):
+    """One entry: its date, text and progress per goal; Delete asks once."""
+
+    def __init__(
+        self, key: str, entry: dict, goals: dict[str, str], changed: Callable[[str], None]
+    ) -> None:
+        self.key = key
+        message = w.HTML()
+        progress = progress_line(entry, goals)
+        text = w.HTML(
+            f"<b>{esc(entry.get('date', ''))}</b>"
+            f'<div style="white-space:pre-wrap">{esc(entry.get("text", ""))}</div>'
+            + (f"<small>{esc(progress)}</small>" if progress else "")
+        )
+
+        def delete() -> None:
+            store().delete(owner(), "journal", key)
+            changed(f"Deleted the entry of {entry.get('date', '')}.")
+
+        remove = AskOnce(
+            "Delete",
+            lambda: f"Delete this entry of {entry.get('date', '')}? Press again to confirm.",
+            delete,
+            message,
+            icon="trash",
+            layout={"width": "auto"},
+        )
+        super().__init__(
+            [text, w.HBox([remove]), message],
+            layout=w.Layout(border_bottom="1px solid #eee", padding="4px 0"),
+        )
+
+
+@workbook_page("progress")
+def progress_widget() -> StepView:
+    """Journal entries with a progress slider per goal; the entries; the plot; export."""
     text = w.Textarea(
         placeholder="What happened, what you learned, what you will do next",
         layout=w.Layout(width="95%"),
     )
-    sliders = {k: w.IntSlider(description=f"Goal {k}", min=0, max=100, step=5) for k in goals}
+    box = Limited(text, JOURNAL_MAX)
+    hint = w.VBox()
+    slider_box = w.VBox()
+    sliders: dict[str, w.IntSlider] = {}
     add = w.Button(description="Add journal entry", icon="plus", button_style="primary")
-    picture = w.Image(format="png")
+    entries_box = w.VBox()
+    picture = w.HTML()
     export = w.Button(
         description="Export my plan (Markdown and PDF)",
         icon="download",
@@ -115,29 +93,59 @@ def progress_widget() -> w.VBox:
     )
     link = w.HTML()
     message = w.HTML()
+    last: list[object] = [None]
+
+    def changed(said: str) -> None:
+        refresh()
+        message.value = note(said, "ok").value
 
     def refresh() -> None:
-        entries = [e for _k, e in store().all(owner(), "journal")]
-        picture.value = progress_png(entries, goals)
+        """Re-read goals (a goal set since appears), the journal and the chart."""
+        from coach.widgets.fields import svg_image
+
+        goals = saved_goals()
+        saved = store().all(owner(), "journal")
+        if (goals, saved) == last[0]:  # nothing changed: keep the list and the chart
+            return
+        last[0] = (goals, saved)
+        newest = journal_newest_first(saved)
+        latest = newest[0][1].get("progress", {}) if newest else {}
+        for key in list(sliders):
+            if key not in goals:
+                del sliders[key]
+        rows = []
+        for key, title in goals.items():
+            if key not in sliders:
+                sliders[key] = w.IntSlider(
+                    value=int(latest.get(key, 0)), description=f"Goal {key}", min=0, max=100, step=5
+                )
+            rows.append(w.HBox([sliders[key], w.HTML(f"<small>{esc(title)}</small>")]))
+        slider_box.children = rows
+        hint.children = [] if goals else [note("Set a goal in step 01 to track its progress here.")]
+        entries_box.children = [JournalEntry(k, e, goals, changed) for k, e in newest] or [
+            w.HTML("<i>No entries yet.</i>")
+        ]
+        picture.value = svg_image(
+            progress_svg([e for _k, e in saved], goals), "Your goals' progress over time"
+        )
+        link.value = ""  # an earlier export would be out of date
 
     def on_add(_b: object) -> None:
-        if not text.value.strip():
+        if not box.text:
             message.value = note("Write a line or two first.", "warn").value
+            return
+        if not box.fits:
+            message.value = note(f"Not saved: {box.problem()}", "warn").value
             return
         today = dt.date.today().isoformat()
         store().put(
             owner(),
             "journal",
             f"{today}-{dt.datetime.now():%H%M%S%f}",
-            {
-                "date": today,
-                "text": text.value.strip()[:5000],
-                "progress": {k: s.value for k, s in sliders.items()},
-            },
+            {"date": today, "text": box.text, "progress": {k: s.value for k, s in sliders.items()}},
         )
         text.value = ""
-        message.value = note("Saved.", "ok").value
-        refresh()
+        changed("Saved.")
 
     def on_export(_b: object) -> None:
         from coach.exports import markdown_pdf
@@ -165,19 +173,21 @@ def progress_widget() -> w.VBox:
     add.on_click(on_add)
     export.on_click(on_export)
     refresh()
-    hint = [] if goals else [note("Set a goal in step 01 to track its progress here.")]
-    return w.VBox(
+    return StepView(
         [
             heading("Journal"),
-            *hint,
-            text,
-            *sliders.values(),
+            hint,
+            box,
+            slider_box,
             add,
             message,
+            heading("Your entries, newest first", 4),
+            entries_box,
             heading("Goal progress"),
             picture,
             heading("Your plan"),
             export,
             link,
-        ]
+        ],
+        refresh=refresh,
     )

@@ -6,13 +6,21 @@ import json
 
 import ipywidgets as w
 
-from coach.widgets.common import CoachStatus, download_link, heading, note, owner, store
+from coach.widgets.common import (
+    CoachStatus,
+    StepView,
+    download_link,
+    heading,
+    note,
+    owner,
+    store,
+)
 from coach.widgets.page import workbook_page
 from coach.widgets.profile import profile_widget
 
 
 @workbook_page("start")
-def start_widget() -> w.VBox:
+def start_widget() -> StepView:
     """Coach status, your profile, and 'download my data' / 'delete my data'."""
     link = w.HTML()
     wide = w.Layout(width="auto")
@@ -44,20 +52,26 @@ def start_widget() -> w.VBox:
             message.value = note("Not deleted: type DELETE to confirm.", "warn").value
             return
         n = store().erase(owner())
+        about.refresh()
         confirm.value, confirm.layout.display = "", "none"
-        message.value = note(
-            f"Deleted {n} saved items. Reload the page to start afresh.", "ok"
-        ).value
+        message.value = note(f"Deleted {n} saved items: every step now starts empty.", "ok").value
+
+    def refresh() -> None:
+        about.refresh()
+        link.value = message.value = ""  # an old download would hold old data
+        confirm.value, confirm.layout.display = "", "none"
 
     export.on_click(on_export)
     delete.on_click(on_delete)
-    return w.VBox(
+    about = profile_widget()
+    return StepView(
         [
             CoachStatus(warm=False),
-            profile_widget(),
+            about,
             heading("Your data"),
             w.HBox([export, delete, confirm]),
             link,
             message,
-        ]
+        ],
+        refresh=refresh,
     )
