@@ -204,3 +204,36 @@ CHECKS: dict[str, Callable[[str, str | None, Context], Check]] = {
 def run_checks(names: list[str], text: str, subject: str | None, ctx: Context) -> list[Check]:
     """Run the named checks on a draft."""
     return [CHECKS[n](text, subject, ctx) for n in names]
+
+
+# What each check means, as a sentence for the person reading it (the page shows these,
+# never the names above). ``{mentor}`` is the mentor's first name, ``{limit_text}`` the
+# channel's limit from LIMIT_TEXTS.
+LABELS: dict[str, str] = {
+    "fits-limit": "Fits {limit_text}",
+    "mentions-specific-points": "Mentions one or two specific things you noticed about {mentor}",
+    "says-who-i-am": "Says who you are and what you do",
+    "says-why-you": "Says why you are writing to {mentor} in particular",
+    "one-small-ask": "Asks for one small thing with a time limit, such as a 15-minute call",
+    "says-thank-you": "Thanks {mentor} without asking for anything big",
+    "no-placeholders": "Has no blanks or template text left to fill in",
+    "no-unsupported-names": "Names only people, places and things from your own notes",
+    "one-recipient": "Greets {mentor} alone, by name",
+}
+LIMIT_TEXTS: dict[str, str] = {
+    "linkedin-note": "LinkedIn's {limit}-character limit for {account} accounts",
+    "linkedin-message": "the {limit}-character length that gets a first message read",
+    "inmail": "InMail's limits: {limit} characters, and {subject_limit} for the subject",
+    "email": "a short e-mail: {limit} characters, and {subject_limit} for the subject",
+    "follow-up": "a short follow-up: {limit} characters",
+    "thank-you": "a short thank-you: {limit} characters",
+}
+
+
+def label(name: str, ctx: Context) -> str:
+    """The check ``name`` as a sentence a person understands, for the draft judged by ``ctx``."""
+    account = "Premium" if ctx.me.linkedin_account == "premium" else "free"
+    limit_text = LIMIT_TEXTS.get(ctx.kind, "{limit} characters").format(
+        limit=ctx.limit, subject_limit=ctx.subject_limit, account=account
+    )
+    return LABELS[name].format(mentor=ctx.mentor.first_name, limit_text=limit_text)

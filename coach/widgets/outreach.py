@@ -1,17 +1,27 @@
 """04 Outreach: the coach drafts a note, message or e-mail; you edit, copy and send it
-yourself. Nothing is ever sent by the software."""
+yourself. Nothing is ever sent by the software.
+
+One saved draft per candidate and kind: whatever is in the box belongs to the pair shown in
+"To" and "As", is saved as typed, and comes back when the step is shown again.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import ipywidgets as w
 
+from coach.checks import Context
+from coach.errors import CoachError
 from coach.profiles import Profile
 from coach.results import Draft
 from coach.widgets.candidates import all_candidates, pair_for
 from coach.widgets.common import (
     CoachStatus,
+    StepView,
     esc,
     heading,
     note,
@@ -29,12 +39,30 @@ KINDS = [
     ("Follow-up", "follow-up"),
     ("Thank-you", "thank-you"),
 ]
+KIND_NAMES = {
+    "linkedin-note": "a LinkedIn connection note",
+    "linkedin-message": "a LinkedIn message",
+    "inmail": "an InMail",
+    "email": "an e-mail",
+    "follow-up": "a follow-up",
+    "thank-you": "a thank-you note",
+}
+PREMIUM_ONLY = ("inmail",)
+INMAIL_NOTE = "InMail needs LinkedIn Premium; change your account type in step 00."
 OK = '<span class="mw-ok" style="color:#2e7d32">✓</span>'
 WARN = '<span class="mw-warn" style="color:#b26a00">⚠</span>'
+RED, GREEN = "#b00020", "#2e7d32"
+# ipywidgets' HTML runs no <script>, but an onclick attribute works (in Voilà too); the
+# <style> keeps the draft in the page's font where no template styles `.mw-draft`.
 COPY = (
-    '<button class="mw-copy" onclick="navigator.clipboard.writeText('
-    "document.querySelector('.mw-draft textarea').value);this.textContent='Copied'\">"
-    "Copy text</button>"
+    "<style>.mw-draft textarea{font-family:inherit;font-size:inherit;line-height:1.4}</style>"
+    '<button type="button" class="mw-button mw-copy" title="Copy the text to paste it into '
+    'LinkedIn or your e-mail" onclick="'
+    "var t=document.querySelector('.mw-draft textarea');"
+    "if(navigator.clipboard){navigator.clipboard.writeText(t.value)}"
+    "else{t.select();document.execCommand('copy')}"
+    "this.textContent='Copied';setTimeout(()=>{this.textContent='Copy text'},2000)"
+    '">Copy text</button>'
 )
 
 
@@ -62,42 +90,111 @@ def source_list(passages: list) -> w.Accordion:
     return acc
 
 
-class OutreachWidget(w.VBox):
+def draft_key(candidate: str, kind: str) -> str:
+    """The store key of the one draft kept per candidate and kind."""
+    return f"{candidate}-{kind}"[:64]
+
+
+def kinds_for(account: str) -> list[tuple[str, str]]:
+    """The kinds a person with this LinkedIn account can send (InMail needs Premium)."""
+    return [k for k in KINDS if account == "premium" or k[1] not in PREMIUM_ONLY]
+
+
+def readable(exc: CoachError, kind: str) -> str:
+    """An error from the coach, said in the words of the page (no settings or field names)."""
+    from coach.errors import ConfigError, CorpusIndexError
+    from coach.offline import DraftError
+    from coach.profiles import ProfileError
+
+    ask = "Ask whoever set up this workbook to run `mentor-coach doctor`, which says what to fix."
+    if isinstance(exc, ConfigError):
+        return f"The coach is not set up correctly, so it cannot write a draft just now. {ask}"
+    if isinstance(exc, CorpusIndexError):
+        return f"The coach cannot open its guides, so it cannot write a draft just now. {ask}"
+    if isinstance(exc, ProfileError) and "InMail" in str(exc):
+        return INMAIL_NOTE
+    if isinstance(exc, DraftError):
+        return (
+            f"The coach could not write {KIND_NAMES.get(kind, 'this')} from what you have filled "
+            "in so far: add a goal in step 01 or shorten the first point about this person in "
+            "step 03, then try again (or write it yourself here)."
+        )
+    return (
+        "The coach could not write this draft just now. Try again; if it keeps happening, "
+        "tell whoever set up this workbook."
+    )
+
+
+def _when(iso: str) -> str:
+    try:
+        t = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{t.day} {t:%B %Y} at {t:%H:%M}"
+
+
+def _last_worked_on(candidates: list[str], kinds: list[str]) -> tuple[str, str] | None:
+    """(candidate, kind) of the saved draft edited last, among those that can be shown."""
+    drafts = [
+        d
+        for _key, d in store().all(owner(), "draft")
+        if d.get("candidate") in candidates and d.get("kind") in kinds
+    ]
+    if not drafts:
+        return None
+    last = max(reversed(drafts), key=lambda d: str(d.get("edited_at", "")))
+    return last["candidate"], last["kind"]
+
+
+class OutreachWidget(StepView):
     """Pick a candidate and a channel, draft, edit with a live counter, copy, mark as sent."""
 
     def __init__(self) -> None:
         self.candidate = w.Dropdown(description="To")
         self.kind = w.Dropdown(options=KINDS, value="linkedin-note", description="As")
+        self.kind_note = w.HTML()
         self.go = w.Button(description="Draft it", button_style="primary", icon="pencil")
         self.more = w.Checkbox(description="Show 2 alternatives", value=False)
         self.subject = w.Text(description="Subject", layout=w.Layout(width="95%", display="none"))
-        self.text = w.Textarea(layout=w.Layout(width="95%", height="160px"))
+        self.text = w.Textarea(
+            placeholder="Press Draft it, or write your own message here.",
+            layout=w.Layout(width="95%", height="160px"),
+        )
         self.text.add_class("mw-draft")
         self.counter = w.HTML()
+        self.hint = w.HTML()
         self.checks = w.HTML()
         self.why = w.VBox()
         self.alts = w.VBox()
         self.message = w.HTML()
         self.sent = w.Button(description="Mark as sent", icon="check", disabled=True)
+        self.sent_note = w.HTML()
         self.share = w.HBox()
-        self.draft_key: str | None = None
+        self.pair: tuple[str, str] | None = None  # whose text is in the box: (candidate, kind)
+        self.ctx: Context | None = None  # what the checks judge it against; None: cannot
         self.limit = 0
+        self.subject_limit: int | None = None
+        self._quiet = False
         self.go.on_click(self._draft)
         self.sent.on_click(self._mark_sent)
-        self.text.observe(lambda _c: self._count(), names="value")
-        self.text.observe(lambda _c: self._save(), names="value")
-        self.reload()
+        self.candidate.observe(self._switched, names="value")
+        self.kind.observe(self._switched, names="value")
+        self.text.observe(self._edited, names="value")
+        self.subject.observe(self._edited, names="value")
         super().__init__(
             [
                 CoachStatus(),
                 heading("Draft outreach"),
                 w.HBox([self.candidate, self.kind]),
+                self.kind_note,
                 w.HBox([self.go, self.more]),
                 self.message,
                 self.subject,
                 self.text,
                 self.counter,
+                self.hint,
                 w.HBox([w.HTML(COPY), self.sent, self.share]),
+                self.sent_note,
                 self.checks,
                 heading("Why this works", 4),
                 self.why,
@@ -106,119 +203,326 @@ class OutreachWidget(w.VBox):
                     "Nothing is sent for you: copy the text and send it from LinkedIn or "
                     "your e-mail."
                 ),
-            ]
+            ],
+            refresh=self._reread,
         )
+        self.refresh()
 
-    def reload(self) -> None:
-        """Refresh the candidate list from the store."""
-        self.candidate.options = [(d["name"], k) for k, d in all_candidates()]
-        if self.candidate.options and self.candidate.value is None:
-            self.candidate.index = len(self.candidate.options) - 1  # the newest candidate
-        if not self.candidate.options:
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Change widgets without it counting as the person's edit or choice."""
+        was, self._quiet = self._quiet, True
+        try:
+            yield
+        finally:
+            self._quiet = was
+
+    # -- reading the store -------------------------------------------------------------
+
+    def _reread(self) -> None:
+        """Candidates, the kinds this account can send and the shown pair's saved draft."""
+        profile = store().get(owner(), "profile", "me") or {}
+        kinds = kinds_for(profile.get("linkedin_account", "free"))
+        options = [(d.get("name") or "(no name)", k) for k, d in all_candidates()]
+        keys = [k for _name, k in options]
+        values = [v for _label, v in kinds]
+        chosen, kind = self.candidate.value, self.kind.value
+        if chosen is None:  # first shown: open on the draft worked on last
+            chosen, kind = _last_worked_on(keys, values) or (None, kind)
+        with self._quietly():
+            self.candidate.options = options
+            self.candidate.value = chosen if chosen in keys else (keys[-1] if keys else None)
+            self.kind.options = kinds
+            self.kind.value = kind if kind in values else values[0]
+        self.kind_note.value = (
+            "" if len(kinds) == len(KINDS) else f"<small>{esc(INMAIL_NOTE)}</small>"
+        )
+        self._load()
+
+    def _switched(self, _change: object) -> None:
+        if not self._quiet:
+            self._load()
+
+    def _saved(self) -> dict[str, Any] | None:
+        if self.pair is None:
+            return None
+        key, kind = self.pair
+        saved = store().get(owner(), "draft", draft_key(key, kind))
+        if saved and (saved.get("candidate"), saved.get("kind")) != (key, kind):
+            return None  # a key cut at 64 characters that belongs to another pair
+        return saved
+
+    def _load(self) -> None:
+        """Show the saved draft of the pair in "To" and "As", or an empty box that says so."""
+        key, kind = self.candidate.value, self.kind.value
+        self.pair = None if key is None else (key, kind)
+        problem = self._judge(key, kind)
+        saved = self._saved() or {}
+        with self._quietly():
+            self.subject.value = saved.get("subject") or ""
+            self.text.value = saved.get("text", "")
+        self.subject.layout.display = "" if self.subject_limit is not None else "none"
+        self._show_extras(saved)
+        if key is None:
             self.message.value = note(
-                "No mentor candidates yet: add one in step 3 (Candidates), then come back here."
+                "No mentor candidates yet: add one in step 03 (Candidates), then come back here."
             ).value
+        elif problem:
+            self.message.value = note(problem, "warn").value
+        elif saved.get("text"):
+            self.message.value = note(
+                f"Your saved draft to {self._first()} as {KIND_NAMES[kind]}.", "ok"
+            ).value
+        else:
+            self.message.value = note(
+                f"No draft for {self._first()} as {KIND_NAMES[kind]} yet: press Draft it."
+            ).value
+        self._update()
+
+    def _first(self) -> str:
+        data = store().get(owner(), "candidate", self.pair[0]) if self.pair else None
+        return (((data or {}).get("name") or "").split() or ["this person"])[0]
+
+    def _judge(self, key: str | None, kind: str) -> str | None:
+        """Set the context and limits for ``kind``; say why the draft cannot be checked."""
+        from coach.profiles import MentorCandidate
+        from coach.settings import get_settings
+        from coach.tasks import _context as draft_context
+
+        settings = get_settings()
+        problem = None
+        try:
+            me, mentor = pair_for(key)
+            self.ctx = draft_context(kind, me, mentor, settings)
+        except CoachError:
+            problem = self._explain(key) if key is not None else None
+            account = (store().get(owner(), "profile", "me") or {}).get("linkedin_account")
+            stand_in = Profile.model_construct(name="", linkedin_account=account or "free")
+            limits = draft_context(
+                kind, stand_in, MentorCandidate.model_construct(name="", notes=[]), settings
+            )
+            self.ctx = None
+            self.limit, self.subject_limit = limits.limit, limits.subject_limit
+        else:
+            self.limit, self.subject_limit = self.ctx.limit, self.ctx.subject_limit
+        return problem
+
+    def _explain(self, key: str) -> str:
+        """What to fill in before the coach can draft to the candidate under ``key``."""
+        from pydantic import ValidationError
+
+        from coach.profiles import MentorCandidate
+        from coach.widgets.candidates import MENTOR_FIELDS
+
+        try:
+            my_profile()
+        except (ValidationError, CoachError):
+            name = (store().get(owner(), "profile", "me") or {}).get("name", "")
+            if not str(name).strip():
+                return "Add your name in step 00 (About you) first, then come back here."
+            return (
+                "Something in step 00 (About you) or in your goals (step 01) is too long: "
+                "have a look there, then come back here."
+            )
+        data = store().get(owner(), "candidate", key) or {}
+        first = self._first()
+        try:
+            MentorCandidate.model_validate({k: data[k] for k in MENTOR_FIELDS if k in data})
+        except ValidationError:
+            if not data.get("notes"):
+                return (
+                    f"Add one or two specific things you noticed about {first} in step 03 "
+                    "(Candidates) first: the coach writes from them."
+                )
+            return f"Some of {first}'s details in step 03 (Candidates) need a look first."
+        return f"Check your profile (step 00) and {first}'s details (step 03) first."
+
+    # -- what is shown for the text in the box --------------------------------------------
+
+    def _update(self) -> None:
+        """Counter, hint, checks and the sent button, all from the text in the box now."""
+        self._count()
+        self._check()
+        sent_at = (self._saved() or {}).get("sent_at")
+        self.sent_note.value = (
+            f"<small>Marked as sent on {esc(_when(sent_at))}.</small>" if sent_at else ""
+        )
+        self.sent.disabled = bool(sent_at) or not self.text.value.strip()
 
     def _count(self) -> None:
-        n = len(self.text.value)
-        if not self.limit:
-            self.counter.value = ""
-            return
-        colour = "#b00020" if n > self.limit else "#2e7d32"
+        n, s = len(self.text.value), len(self.subject.value)
+        over = n > self.limit
+        subject_over = self.subject_limit is not None and s > self.subject_limit
+        parts = [f"{n} / {self.limit} characters"]
+        if self.subject_limit is not None:
+            parts.append(f"subject {s} / {self.subject_limit}")
+        colour = RED if over or subject_over else GREEN
         self.counter.value = (
-            f'<span class="mw-counter" style="color:{colour}">{n} / {self.limit} characters</span>'
+            f'<span class="mw-counter" style="color:{colour}">{esc(" · ".join(parts))}</span>'
         )
-
-    def _draft(self, _b: object) -> None:
-        from coach.errors import CoachError
-        from coach.tasks import draft
-
-        try:
-            me, mentor = pair_for(self.candidate.value)
-        except CoachError as exc:
-            self.message.value = note(str(exc), "warn").value
-            return
-        self.message.value = note("The coach is writing…").value
-        self.text.value = ""
-        try:
-            result = draft(
-                self.kind.value,
-                me,
-                mentor,
-                alternatives=3 if self.more.value else 1,
-                on_token=self._token,
+        hints = []
+        if over and self.pair:
+            hints.append(
+                f"Longer than {KIND_NAMES[self.pair[1]]} should be: cut it to {self.limit} "
+                "characters before you send it (what you typed is kept)."
             )
-        except CoachError as exc:
-            self.message.value = note(str(exc), "warn").value
-            return
-        self.show(result)
-
-    def _token(self, piece: str) -> None:
-        self.text.value += piece
-
-    def show(self, d: Draft) -> None:
-        """Display a draft, its checks and its sources."""
-        self.limit = int(
-            next(
-                (c.detail.split(" of ")[1].split()[0] for c in d.checks if c.name == "fits-limit"),
-                "0",
-            ).replace(",", "")
-            or 0
+        if subject_over:
+            hints.append(f"Shorten the subject to {self.subject_limit} characters.")
+        self.hint.value = (
+            f'<small class="mw-hint" style="color:{RED}">{esc(" ".join(hints))}</small>'
+            if hints
+            else ""
         )
-        self.subject.layout.display = "" if d.subject else "none"
-        self.subject.value = d.subject or ""
-        self.text.value = d.text
-        self._count()
+
+    def _check(self) -> None:
+        from coach.checks import label, run_checks
+        from coach.prompts import get_prompt
+
+        if self.ctx is None or self.pair is None or not self.text.value.strip():
+            self.checks.value = ""
+            return
+        subject = self.subject.value if self.subject_limit is not None else None
+        names = get_prompt(f"draft-{self.pair[1]}").checks
         ticks = "".join(
-            f"<li>{OK if c.passed else WARN} <b>{esc(c.name)}</b>: {esc(c.detail)}</li>"
-            for c in d.checks
+            f"<li>{OK if c.passed else WARN} {esc(label(c.name, self.ctx))}"
+            f" <small>({esc(c.detail)})</small></li>"
+            for c in run_checks(names, self.text.value, subject, self.ctx)
         )
         self.checks.value = f'<ul class="mw-checks">{ticks}</ul>'
-        tips = "".join(f"<li>{esc(t)}</li>" for t in d.advice)
-        self.why.children = [w.HTML(f"<ul>{tips}</ul>"), source_list(d.citations)]
-        self.alts.children = [
-            w.HTML(
-                f"<details><summary>Alternative {i}</summary><pre style='white-space:pre-wrap'>"
-                f"{esc(a.text)}</pre></details>"
-            )
-            for i, a in enumerate(d.alternatives, 2)
-        ]
+
+    def _show_extras(self, saved: dict[str, Any]) -> None:
+        """Advice, sources, alternatives and the share toggle kept with the draft."""
+        from coach.models import Passage
         from coach.widgets.page import share_toggle
 
-        self.draft_key = f"{self.candidate.value}-{self.kind.value}"[:64]
-        self._save()
-        self.share.children = [share_toggle("draft", self.draft_key, "text", "outreach draft")]
-        fallback = f" ({d.fallback_reason})" if d.fallback_reason else ""
-        self.message.value = note(f"Drafted by the {d.provider} coach{fallback}.", "ok").value
-        self.sent.disabled = False
-
-    def _save(self, sent: bool = False) -> None:
-        """Keep the draft being edited (and, once sent, when), one record per person+kind."""
-        if self.draft_key is None or not self.text.value.strip():
-            return
-        saved = store().get(owner(), "draft", self.draft_key) or {}
-        saved.update(
-            candidate=self.candidate.value,
-            kind=self.kind.value,
-            subject=self.subject.value,
-            text=self.text.value[:20_000],
+        advice = saved.get("advice") or []
+        sources = [Passage.model_validate(p) for p in saved.get("sources") or []]
+        tips = "".join(f"<li>{esc(t)}</li>" for t in advice)
+        self.why.children = [
+            *([w.HTML(f"<ul>{tips}</ul>")] if advice else []),
+            *([source_list(sources)] if sources else []),
+        ]
+        blocks = [(f"Alternative {i}", a) for i, a in enumerate(saved.get("alternatives") or [], 2)]
+        if saved.get("earlier"):
+            blocks.append(("Your earlier text", saved["earlier"]))
+        self.alts.children = [
+            w.HTML(
+                f"<details><summary>{esc(title)}</summary><pre style='white-space:pre-wrap;"
+                f"font-family:inherit'>{esc(text)}</pre></details>"
+            )
+            for title, text in blocks
+        ]
+        self.share.children = (
+            [share_toggle("draft", draft_key(*self.pair), "text", "outreach draft")]
+            if self.pair and saved
+            else []
         )
+
+    # -- the person's actions ---------------------------------------------------------
+
+    def _edited(self, _change: object) -> None:
+        if self._quiet:
+            return
+        self._save()
+        self._update()
+
+    def _draft(self, _b: object) -> None:
+        from coach.tasks import draft
+
+        if self.pair is None:
+            self.message.value = note(
+                "Add a candidate in step 03 (Candidates) first, then come back here.", "warn"
+            ).value
+            return
+        key, kind = self.pair
+        try:
+            me, mentor = pair_for(key)
+        except CoachError:
+            self.message.value = note(self._explain(key), "warn").value
+            return
+        before = self.text.value
+        self.message.value = note("The coach is writing…").value
+        with self._quietly():
+            self.text.value = ""
+        try:
+            result = draft(
+                kind, me, mentor, alternatives=3 if self.more.value else 1, on_token=self._token
+            )
+        except CoachError as exc:
+            with self._quietly():
+                self.text.value = before  # nothing the person wrote is lost
+            self._update()
+            self.message.value = note(readable(exc, kind), "warn").value
+            return
+        self.show(result, earlier=before)
+
+    def _token(self, piece: str) -> None:
+        with self._quietly():
+            self.text.value += piece
+        self._count()
+
+    def show(self, d: Draft, earlier: str = "") -> None:
+        """Put a new draft in the box for the pair shown, and keep it with its sources."""
+        if self.pair is None:
+            return
+        with self._quietly():
+            self.subject.value = d.subject or ""
+            self.text.value = d.text
+        extras: dict[str, Any] = {
+            "advice": list(d.advice),
+            "sources": [p.model_dump(mode="json") for p in d.citations],
+            "alternatives": [a.text for a in d.alternatives],
+            "provider": d.provider,
+            "drafted_at": dt.datetime.now().isoformat(timespec="minutes"),
+        }
+        if earlier.strip() and earlier != d.text:
+            extras["earlier"] = earlier
+        self._save(**extras)
+        self._show_extras(self._saved() or {})
+        who = "offline" if d.provider == "offline" else "model"
+        done = f"Drafted by the {who} coach: edit it, copy it, and send it yourself."
+        if d.fallback_reason:
+            done = "The model could not be used just now, so the offline coach drafted this."
+        self.message.value = note(done, "ok").value
+        self._update()
+
+    def _save(self, sent: bool = False, **extras: Any) -> None:
+        """Keep the text as typed (never cut), one record per candidate and kind."""
+        if self.pair is None:
+            return
+        key, kind = self.pair
+        saved = self._saved()
+        if saved is None and not (self.text.value.strip() or self.subject.value.strip()):
+            return  # nothing written for this pair yet
+        saved = dict(saved or {})
+        saved.update(
+            candidate=key, kind=kind, subject=self.subject.value, text=self.text.value, **extras
+        )
+        saved["edited_at"] = dt.datetime.now().isoformat(timespec="seconds")
         if sent:
-            saved["sent_at"] = dt.datetime.now().isoformat(timespec="minutes")
-        store().put(owner(), "draft", self.draft_key, saved)
+            saved["sent_at"] = saved["edited_at"]
+        store().put(owner(), "draft", draft_key(key, kind), saved)
 
     def _mark_sent(self, _b: object) -> None:
-        key = self.candidate.value
-        if self.draft_key is None:
-            self.draft_key = f"{key}-{self.kind.value}"[:64]
+        if self.pair is None or not self.text.value.strip():
+            self.message.value = note(
+                "There is nothing to mark as sent yet: press Draft it or write the text first.",
+                "warn",
+            ).value
+            return
+        key, _kind = self.pair
         self._save(sent=True)
-        data = store().get(owner(), "candidate", key) or {}
-        if data.get("stage") in (None, "idea", "researched"):
+        first = self._first()
+        data = store().get(owner(), "candidate", key)
+        moved = data is not None and data.get("stage") in (None, "idea", "researched")
+        if data is not None and moved:
             data["stage"] = "contacted"
             data.setdefault("stage_dates", {})["contacted"] = dt.date.today().isoformat()
             store().put(owner(), "candidate", key, data)
-        self.sent.disabled = True
-        self.message.value = note("Marked as sent; the candidate moved to 'contacted'.", "ok").value
+        self.message.value = note(
+            f"Marked as sent; {first} moved to 'contacted'." if moved else "Marked as sent.", "ok"
+        ).value
+        self._update()
 
 
 @workbook_page("outreach", coach=True)
