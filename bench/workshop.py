@@ -40,7 +40,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 CHROMIUM = "/usr/bin/chromium"
-POOL = 1  # as `mentor-coach serve`
 KINDS = ("start", "goals", "candidates", "outreach")
 DASHBOARD_DONE = ("Set a goal", "Drafted outreach")  # what every participant completes
 # what a person would read as "it broke": Voilà's error outputs and the widget manager's
@@ -58,6 +57,7 @@ class Visit:
     kind: str
     seconds: float | None = None
     error: str | None = None
+    kernel: str = ""  # the page's kernel (the app's one page: set on the first visit)
 
 
 @dataclass
@@ -78,6 +78,7 @@ class Run:
     server_cpu: float = 0.0
     voila_cpu: float = 0.0  # of server_cpu, Voilà's own process (the rest: kernels)
     participants_cpu: float = 0.0  # the simulated people: browsers, or this process
+    kernels_left: int = 0  # of the participants' pages, still running 30 s after they closed
 
     @property
     def dashboard_ok(self) -> bool:
@@ -88,7 +89,7 @@ class Run:
     def failures(self) -> int:
         """Failed pages, missing records, and a dashboard that does not add up."""
         pages = sum(1 for v in self.visits if v.error)
-        return pages + len(self.missing) + (0 if self.dashboard_ok else 1)
+        return pages + len(self.missing) + (0 if self.dashboard_ok else 1) + self.kernels_left
 
 
 def parse_args() -> argparse.Namespace:
@@ -96,7 +97,12 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--participants", type=int, default=30, metavar="N", help="at once")
     p.add_argument("--store", choices=["sqlite", "postgresql", "both"], default="both")
     p.add_argument(
-        "--pool", type=int, default=POOL, metavar="N", help="pre-heated kernels per workbook"
+        "--pool",
+        type=int,
+        default=None,
+        metavar="N",
+        help="pre-heated app pages (default: one per participant, as `serve --workshop` "
+        "chooses for one cohort)",
     )
     p.add_argument(
         "--timeout", type=float, default=120.0, help="seconds a person waits for each step"
@@ -172,15 +178,14 @@ def postgres() -> Iterator[str | None]:
 
 
 def start_server(port: int, pool: int, log: Path) -> subprocess.Popen:
-    """Voilà as `mentor-coach serve --workshop --pool N` starts it, in this environment
-    (tests/helpers.start_workbooks would drop COACH_DATABASE_URL); returns once it listens."""
-    from coach.cli.serve import voila_command, voila_env, workbooks_dir
-
-    env = voila_env({**os.environ, "COACH_WORKSHOP": "1"})
-    command = voila_command(port, workbooks_dir(), pool=pool, workshop=True)
+    """`mentor-coach serve --workshop --pool N` itself (the coach service, then Voilà), in
+    this environment (tests/helpers.start_workbooks would drop COACH_DATABASE_URL); returns
+    once the pages are served."""
+    serve = Path(sys.executable).with_name("mentor-coach")
+    command = [str(serve), "serve", "--workshop", f"--port={port}", f"--pool={pool}"]
     with log.open("w") as out:
-        proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
+        proc = subprocess.Popen(command, env=dict(os.environ), stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 600  # the coach service warms up first
     while time.monotonic() < deadline and proc.poll() is None:
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
             return proc
@@ -188,6 +193,26 @@ def start_server(port: int, pool: int, log: Path) -> subprocess.Popen:
     stop_server(proc)
     tail = log.read_text(errors="replace")[-2000:]
     raise RuntimeError(f"the workbook server did not start; its log ends:\n{tail}")
+
+
+def kernels_left(server_pid: int, ids: set[str], within: float) -> int:
+    """How many of these kernels still run ``within`` seconds from now (their pages have
+    closed: each should stop at once)."""
+    import psutil
+
+    def running() -> int:
+        alive = 0
+        for k in psutil.Process(server_pid).children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                line = " ".join(k.cmdline())
+                if k.status() != psutil.STATUS_ZOMBIE and any(f"kernel-{i}" in line for i in ids):
+                    alive += 1
+        return alive
+
+    end = time.monotonic() + within
+    while (left := running()) and time.monotonic() < end:
+        time.sleep(1.0)
+    return left
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -320,31 +345,43 @@ async def participant(browser, base: str, n: int, pid: str, link: str, timeout: 
     start, goals, candidates, outreach = visits
     mentor = f"Mentor {n} Okafor"
 
-    async def join() -> None:  # the link sets the seat cookie and lands on 00_start_here
+    async def join() -> None:  # the link sets the seat cookie and opens the app
         await open_page(page, link, start)
+        start.kernel = await page.eval_on_selector(
+            "#jupyter-config-data", "e => JSON.parse(e.textContent).kernelId"
+        )
         name = page.get_by_placeholder("e.g. Priya Raman")
         await name.fill(f"Participant {n}")
         await name.press("Tab")
         await until(lambda: (db.get(pid, "profile", "me") or {}).get("name"), timeout)
 
+    async def switch(label: str, slug: str, visit: Visit) -> None:
+        """A step of the app, one click away in the same page and kernel."""
+        t0 = time.perf_counter()
+        await page.locator(".mw-stepbar button", has_text=label).click()
+        await page.wait_for_selector(f".mw-step-body .mw-view-{slug}")
+        visit.seconds = time.perf_counter() - t0
+
     async def goal() -> None:
-        await open_page(page, f"{base}/voila/render/01_goals.ipynb", goals)
+        await switch("Goals", "goals", goals)
         title = page.get_by_placeholder("e.g. Lead a product discovery project").first
         await title.fill(f"Lead a product discovery project by June ({n})")
         await title.press("Tab")
         await until(lambda: (db.get(pid, "goal", "1") or {}).get("title"), timeout)
 
     async def candidate() -> None:
-        await open_page(page, f"{base}/voila/render/03_candidates.ipynb", candidates)
+        await switch("Candidates", "candidates", candidates)
         await page.get_by_placeholder("e.g. Daniel Okafor").fill(mentor)
         await page.get_by_placeholder("e.g. Director of Product").fill("Director of Product")
-        await page.locator("textarea").first.fill("wrote a post on running discovery sprints")
+        await page.locator(".mw-view-candidates textarea").first.fill(
+            "wrote a post on running discovery sprints"
+        )
         await page.get_by_role("button", name="Add candidate").click()
         await page.wait_for_selector(f"text=Added {mentor}.")
 
     async def draft() -> None:
-        await open_page(page, f"{base}/voila/render/04_outreach.ipynb", outreach)
-        await page.get_by_role("button", name="Draft it").click()
+        await switch("Outreach", "outreach", outreach)
+        await page.locator(".mw-step-body").get_by_role("button", name="Draft it").click()
         await page.wait_for_selector(".mw-counter")
         await until(lambda: db.all(pid, "draft"), timeout)
 
@@ -380,27 +417,37 @@ async def participant_protocol(base: str, n: int, pid: str, link: str, timeout: 
     async with httpx.AsyncClient() as client:
 
         async def open_page(url: str, visit: Visit) -> Page:
-            if pages:  # leaving the last page, as a browser does when it goes to the next
-                await pages[-1].close()
             page = Page(client, url, timeout)
             pages.append(page)
-            visit.seconds = await page.open(assets=len(pages) == 1)
+            visit.seconds = await page.open(assets=True)
             return page
 
-        async def join() -> None:
+        async def join() -> None:  # the link sets the seat cookie and opens the app
             page = await open_page(link, start)
+            start.kernel = page.kernel_id
             page.fill(page.find(placeholder="e.g. Priya Raman"), f"Participant {n}")
             await until(lambda: (db.get(pid, "profile", "me") or {}).get("name"), timeout)
 
+        # every later step is a switch inside the one app page, in the same kernel
         async def goal() -> None:
-            page = await open_page(f"{base}/voila/render/01_goals.ipynb", goals)
-            title = page.find(placeholder="e.g. Lead a product discovery project")
-            page.fill(title, f"Lead a product discovery project by June ({n})")
+            page = pages[-1]
+            want = {"placeholder": "e.g. Lead a product discovery project"}
+            goals.seconds = await page.switch("Goals", lambda: page.has(**want))
+            page.fill(page.find(**want), f"Lead a product discovery project by June ({n})")
             await until(lambda: (db.get(pid, "goal", "1") or {}).get("title"), timeout)
 
         async def candidate() -> None:
-            page = await open_page(f"{base}/voila/render/03_candidates.ipynb", candidates)
-            page.fill(page.find(placeholder="e.g. Daniel Okafor"), mentor)
+            page = pages[-1]
+            form = (
+                {"placeholder": "e.g. Daniel Okafor"},
+                {"placeholder": "e.g. Director of Product"},
+                {"_model_name": "TextareaModel", "description": "Noticed"},
+                {"_model_name": "ButtonModel", "description": "Add candidate"},
+            )
+            candidates.seconds = await page.switch(
+                "Candidates", lambda: all(page.has(**want) for want in form)
+            )
+            page.fill(page.find(**form[0]), mentor)
             page.fill(page.find(placeholder="e.g. Director of Product"), "Director of Product")
             page.fill(
                 page.find(_model_name="TextareaModel", description="Noticed"),
@@ -410,9 +457,11 @@ async def participant_protocol(base: str, n: int, pid: str, link: str, timeout: 
             await page.wait_for(lambda: page.shows(re.escape(f"Added {mentor}.")), "the card")
 
         async def draft() -> None:
-            page = await open_page(f"{base}/voila/render/04_outreach.ipynb", outreach)
-            page.click(page.find(_model_name="ButtonModel", description="Draft it"))
-            await page.wait_for(lambda: page.shows("mw-counter"), "the draft")
+            page = pages[-1]
+            want = {"_model_name": "ButtonModel", "description": "Draft it"}
+            outreach.seconds = await page.switch("Outreach", lambda: page.has(**want))
+            page.click(page.find(**want))
+            await page.wait_for(lambda: page.shows("Drafted by"), "the draft")
             await until(lambda: db.all(pid, "draft"), timeout)
 
         async def shown() -> str | None:
@@ -541,7 +590,6 @@ def missing(cohort: str) -> list[str]:
 def run(store: str, database_url: str | None, args: argparse.Namespace, cache: Path) -> Run:
     """One workshop against one store, in a fresh COACH_HOME."""
     from bench.voila import kernels, server_mb, wait_until_quiet
-    from coach.cli.serve import workbooks_dir
     from coach.cohorts import create_cohort
     from coach.indexer import index_paths
     from coach.settings import Settings
@@ -562,8 +610,7 @@ def run(store: str, database_url: str | None, args: argparse.Namespace, cache: P
                 "bench", seats=args.participants, title="Load test", base_url=base
             )
             proc = start_server(port, args.pool, tmp / "voila.log")
-            books = workbooks_dir().rglob("*.ipynb")
-            pools = args.pool * sum(1 for nb in books if ".ipynb_checkpoints" not in nb.parts)
+            pools = args.pool  # only the app is pre-heated
             wait_until_quiet(proc.pid, limit=240, expect_kernels=pools)
             result.rest_mb, result.rest_kernels = server_mb(proc.pid), kernels(proc.pid)
             sampler = MemorySampler(proc.pid)
@@ -579,6 +626,8 @@ def run(store: str, database_url: str | None, args: argparse.Namespace, cache: P
                 result.wall = time.perf_counter() - t0
                 sampler.stop(result)
             result.missing = missing("bench")
+            used = {v.kernel for v in result.visits if v.kernel}
+            result.kernels_left = kernels_left(proc.pid, used, within=30.0)
             if result.failures:
                 kept = Path(tempfile.gettempdir()) / f"workshop-bench-{store}.log"
                 shutil.copy(tmp / "voila.log", kept)
@@ -607,7 +656,8 @@ def report(r: Run, n: int, pool: int, driver: str = "protocol") -> None:
         print(f"  {kind:<12} {len(times):>6} {fails:>6} {p50:>8} {p95:>8}")
     print(
         f"  failed: {r.failures} (target 0): {len(failed)} pages, "
-        f"{len(r.missing)} missing in store, dashboard {'right' if r.dashboard_ok else 'wrong'}"
+        f"{len(r.missing)} missing in store, dashboard {'right' if r.dashboard_ok else 'wrong'}, "
+        f"{r.kernels_left} kernels still running 30 s after their page closed"
     )
     reasons = sorted({f"{v.kind}: {v.error}" for v in failed}) + r.missing
     for reason in reasons[:10]:
@@ -684,6 +734,8 @@ def listening_pid(port: int) -> int | None:
 
 def main() -> int:
     args = parse_args()
+    if args.pool is None:  # as `serve --workshop` sizes it for one cohort of this size
+        args.pool = args.participants
     if args.driver == "browser" and not Path(CHROMIUM).exists():
         print("bench/workshop.py needs Chromium: apt-get install chromium")
         return 1

@@ -2,8 +2,10 @@
 
 Run by ``mentor-coach serve`` as ``python -m coach.server``. On top of Voilà it adds:
 
+- ``/``: the workbook app (``workbooks/app.ipynb``), one page for the whole journey; Voilà's
+  file listing is not served (its addresses lead to the app);
 - ``/join/<token>``: checks a participant's join token, keeps it in an HttpOnly cookie and
-  redirects to the first workbook, so the secret leaves the address bar at once;
+  redirects to the app, so the secret leaves the address bar at once;
 - ``/facilitator/<key>``: the same for a cohort's facilitator key and the dashboard;
 - a guard in front of every page: with ``--workshop`` a workbook needs a valid seat, and
   the facilitator dashboard always needs a valid facilitator key (a seat is not enough);
@@ -23,11 +25,13 @@ import sys
 from typing import Any
 
 import tornado.web
-from traitlets import Bool
+from traitlets import Bool, List, Unicode
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from coach.workshop import (
     FACILITATOR_COOKIE,
@@ -36,7 +40,8 @@ from coach.workshop import (
     seat_from_cookies,
 )
 
-FIRST_PAGE = "voila/render/00_start_here.ipynb"
+APP = "app.ipynb"
+FIRST_PAGE = ""  # the app, at the server's own address
 DASHBOARD = "voila/render/facilitator/dashboard.ipynb"
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 _SECRET_PATH = re.compile(r"/(join|facilitator)/[^/?#\s]*")
@@ -190,6 +195,24 @@ class GuardedVoilaHandler(TornadoVoilaHandler):
         return None
 
 
+class AppHandler(GuardedVoilaHandler):
+    """The server's own address: the workbook app, behind the same guard as every page."""
+
+    async def get(self, path: str | None = None) -> None:
+        await super().get(APP)
+
+
+class ToAppHandler(tornado.web.RequestHandler):
+    """Voilà's file listing and its contents API: a person is sent to the app instead, and
+    nothing about the server's files is listed."""
+
+    def initialize(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def get(self, *_args: str, **_kwargs: str) -> None:
+        self.redirect(self.base_url)
+
+
 class PageClosedHandler(VoilaShutdownKernelHandler):  # type: ignore[misc]
     """Voilà's "shut this page's kernel down" endpoint, callable from a closing page.
 
@@ -231,22 +254,48 @@ class KernelSocketHandler(VoilaKernelWebsocketHandler):  # type: ignore[misc]
         return super().write_message(message, binary)
 
 
+class _RoutineNotices(logging.Filter):
+    """Drops notices that alarm a person running ``make serve`` and ask nothing of them:
+    our own notebooks are "not trusted" (Voilà runs them all the same; trust only matters
+    for a notebook's saved outputs, and ours have none)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "is not trusted" not in record.getMessage()
+
+
 class WorkbookServer(Voila):  # type: ignore[misc]
     """Voilà with the workshop's links and guards."""
 
     name = "mentor-workbook"
     workshop = Bool(False, config=True, help="Every workbook needs a participant's join link.")
+    preheated = List(
+        Unicode(),
+        default_value=[APP],
+        config=True,
+        help="The notebooks that keep --pool_size pre-heated kernels (others start one on "
+        "request): the app, which is a person's whole journey.",
+    )
     flags = {  # noqa: RUF012 (traitlets declares flags this way)
         **Voila.flags,
         "workshop": ({"WorkbookServer": {"workshop": True}}, "Serve a workshop."),
     }
 
     def init_settings(self) -> dict[str, Any]:
+        # Only the app is pre-heated: a person's whole journey is that one page. The step
+        # notebooks (for JupyterLab) and the dashboard start a kernel when they are opened.
+        pool = max(self.voila_configuration.default_pool_size, 0)
+        self.config.VoilaKernelManager.kernel_pools_config = {
+            "default": {"pool_size": 0},
+            **{name: {"pool_size": pool} for name in self.preheated},
+        }
+        if self.log_level > logging.DEBUG:  # `--debug` shows everything
+            self.log.addFilter(_RoutineNotices())
         settings: dict[str, Any] = super().init_settings()
         settings["log_function"] = log_request
         return settings
 
     def init_handlers(self) -> list[Any]:
+        self.voila_configuration.file_allowlist = []  # no file of the server's is downloadable
         handlers: list[Any] = super().init_handlers()
         base = self.server_url
         guarded = type("Guarded", (GuardedVoilaHandler,), {"workshop": self.workshop})
@@ -258,8 +307,20 @@ class WorkbookServer(Voila):  # type: ignore[misc]
                 {"base_url": base, "workshop": self.workshop},
             ),
         ]
+        render_kwargs: dict[str, Any] = next(
+            (spec[2] for spec in handlers if len(spec) >= 3 and spec[1] is TornadoVoilaHandler),
+            {},
+        )
         for spec in handlers:
-            if len(spec) >= 2 and spec[1] is TornadoVoilaHandler:
+            if len(spec) >= 2 and spec[1] is TornadoVoilaTreeHandler:
+                if spec[0] == base:  # the server's address: the app, not a file list
+                    app = type("App", (AppHandler,), {"workshop": self.workshop})
+                    spec = (spec[0], app, render_kwargs)
+                else:
+                    spec = (spec[0], ToAppHandler, {"base_url": base})
+            elif len(spec) >= 2 and spec[1] is VoilaContentsHandler:
+                spec = (spec[0], ToAppHandler, {"base_url": base})
+            elif len(spec) >= 2 and spec[1] is TornadoVoilaHandler:
                 spec = (spec[0], guarded, *spec[2:])
             elif len(spec) >= 2 and spec[1] is VoilaShutdownKernelHandler:
                 spec = (spec[0], PageClosedHandler, *spec[2:])

@@ -39,7 +39,7 @@ from coach.cohorts.model import (
     RosterReport,
 )
 from coach.cohorts.pairing import pairs
-from coach.cohorts.progress import export_csv, record_activity, status
+from coach.cohorts.progress import export_csv, record_activity, status, steps_done
 from coach.cohorts.registry import (
     close_cohort,
     create_cohort,
@@ -85,4 +85,5 @@ __all__ = [
     "resolve_facilitator",
     "resolve_token",
     "status",
+    "steps_done",
 ]

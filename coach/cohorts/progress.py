@@ -43,6 +43,21 @@ def _done(kind: str, data: dict[str, Any]) -> str | None:
     return {"network": "network", "candidate": "candidates", "draft": "outreach"}.get(kind)
 
 
+def steps_done(owner: str) -> set[str]:
+    """The steps one person has done, by the same rule as the facilitator's status (the
+    workbook app's step bar shows these)."""
+    from coach.store import get_store
+
+    store = get_store()
+    done: set[str] = set()
+    for kind in ("goal", "network", "candidate", "draft", "meeting"):
+        for _key, data in store.all(owner, kind):
+            step = _done(kind, data)
+            if step:
+                done.add(step)
+    return done
+
+
 def status(name: str, *, now: dt.datetime | None = None) -> CohortStatus:
     """Steps done per participant, where each is now and for how long, and counts per step."""
     cohort = _require(name)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from coach._lazy import lazy_names
 
 if TYPE_CHECKING:
+    from coach.widgets.app import app_widget
     from coach.widgets.ask import coach_widget
     from coach.widgets.candidates import candidates_widget
     from coach.widgets.goals import goals_widget
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from coach.widgets.start import start_widget
 
 _HOME = {
+    "app_widget": "app",
     "candidates_widget": "candidates",
     "coach_widget": "ask",
     "goals_widget": "goals",
@@ -33,6 +35,7 @@ _HOME = {
 }
 
 __all__ = [
+    "app_widget",
     "candidates_widget",
     "coach_widget",
     "goals_widget",

@@ -87,6 +87,35 @@ def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
     return f'<a download="{safe_name}" href="data:{mime};base64,{b64}">{esc(label)}</a>'
 
 
+class QuietRepr:
+    """A widget whose text form names only its type. A notebook's saved output keeps the
+    text form of the widget a cell returned, and ipywidgets' default lists the values of
+    its children: the person's own words would end up in the ``.ipynb``."""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+class StepView(QuietRepr, w.VBox):
+    """A step's view: its widgets, and how to re-read them from the store.
+
+    The workbook app builds each step once, the first time it is shown, and calls
+    :meth:`refresh` every time it is shown again, so a step always shows what is saved
+    (another tab, another step or the facilitator may have changed it meanwhile).
+    """
+
+    def __init__(
+        self, children: list[w.Widget], refresh: Callable[[], None] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(children, **kwargs)
+        self._refresh = refresh
+
+    def refresh(self) -> None:
+        """Show what the store holds now."""
+        if self._refresh is not None:
+            self._refresh()
+
+
 def autosave(widget: w.ValueWidget, save: Any) -> None:
     """Call ``save()`` whenever the widget's value changes."""
     widget.observe(lambda _change: save(), names="value")
@@ -167,10 +196,10 @@ def _wait_for_widget_manager(limit: float = 30.0, settle: float = 2.0) -> None:
         time.sleep(0.1)
 
 
-def prepare_page(*, coach: bool = False, plots: bool = False) -> None:
+def prepare_page(*, coach: bool = False, warm: Callable[[], None] | None = None) -> None:
     """Everything a page can do before anyone opens it, then wait until someone does.
 
-    Under ``mentor-coach serve`` Voilà keeps a pre-heated kernel per workbook that has
+    Under ``mentor-coach serve`` Voilà keeps pre-heated kernels for the app that have
     already run the notebook up to here: the store is open and (with ``coach=True``) the
     coach is warming up. The person's own data is read only after their request arrives,
     so a page opened later never shows data from before. In JupyterLab, nbclient or a
@@ -182,9 +211,9 @@ def prepare_page(*, coach: bool = False, plots: bool = False) -> None:
         CoachStatus._scheduled = _after_this_cell(CoachStatus.start_warm_up)
     if coach and not CoachStatus._scheduled:
         CoachStatus.start_warm_up()
-    if plots:
-        warm_plots()
     if preheating:
+        if warm is not None:  # whatever makes the page quick later, while nobody waits
+            warm()
         wait_for_request()
     _request.set()
 
@@ -258,21 +287,6 @@ def _after_this_cell(run: Callable[[], None]) -> bool:
 
     shell.events.register("post_execute", once)
     return True
-
-
-def warm_plots() -> None:
-    """Import matplotlib and draw once (fonts, Agg), so the page's first plot is quick."""
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(1, 1))
-    ax.set_title("warm")
-    fig.savefig(io.BytesIO(), format="png")
-    plt.close(fig)
 
 
 _request = threading.Event()  # set once this kernel's page has been requested

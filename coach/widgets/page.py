@@ -57,10 +57,7 @@ class CohortBanner(w.HTML):
 
         now = segment_status(current_segment(self.cohort), time.time())
         segment = f" · Now: {esc(now)}" if now else ""
-        return (
-            '<div class="mw-banner" style="background:#f3efff;padding:6px 10px;'
-            f'border-radius:6px">Workshop: <b>{esc(self.title)}</b>{segment}</div>'
-        )
+        return f'<div class="mw-banner">Workshop: <b>{esc(self.title)}</b>{segment}</div>'
 
     def _follow(self) -> None:
         while True:
@@ -72,7 +69,7 @@ class CohortBanner(w.HTML):
 
 
 def workbook_page(
-    step: str, *, coach: bool = False, plots: bool = False
+    step: str, *, coach: bool = False
 ) -> Callable[[Callable[P, w.Widget]], Callable[P, w.Widget]]:
     """Wrap a page's widget builder: ready the page, bind the owner, add the banner."""
 
@@ -81,7 +78,7 @@ def workbook_page(
         def page(*args: P.args, **kwargs: P.kwargs) -> w.Widget:
             from coach.workshop import NoSeat
 
-            prepare_page(coach=coach, plots=plots)
+            prepare_page(coach=coach)
             try:
                 seat = bind_owner(step)
             except NoSeat as exc:

@@ -49,8 +49,8 @@ c.JupyterHub.bind_url = os.environ.get("MW_HUB_BIND_URL", "http://127.0.0.1:8000
 c.JupyterHub.hub_ip = "127.0.0.1"
 if LOCAL_PROXY.exists() and not shutil.which("configurable-http-proxy"):
     c.ConfigurableHTTPProxy.command = [str(LOCAL_PROXY)]
-# Open the workbooks after login rather than the hub's home page.
-c.JupyterHub.default_url = "/hub/user-redirect/voila/render/00_start_here.ipynb"
+# Open the workbook app after login rather than the hub's home page.
+c.JupyterHub.default_url = "/hub/user-redirect/voila/render/app.ipynb"
 
 # --- who may log in -----------------------------------------------------------------------
 auth = os.environ.get("MW_HUB_AUTHENTICATOR", "pam")
@@ -76,7 +76,7 @@ else:
 # by jupyter_server_config.py beside this file.
 c.Spawner.cmd = [str(PYTHON_BIN / "jupyterhub-singleuser")]
 c.Spawner.notebook_dir = str(WORKBOOKS)
-c.Spawner.default_url = "/voila/render/00_start_here.ipynb"
+c.Spawner.default_url = "/voila/render/app.ipynb"
 c.Spawner.args = [f"--config={HERE / 'jupyter_server_config.py'}"]
 if auth == "dummy" and os.geteuid() == 0:
     # a trial hub started as root (a container, CI) runs the servers as root too

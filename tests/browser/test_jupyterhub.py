@@ -116,8 +116,8 @@ def log_in(browser, hub: dict, name: str):  # noqa: F811
     page.fill("input[name=username]", name)
     page.fill("input[name=password]", hub["password"])
     page.click("[type=submit]")
-    # the hub starts this person's own server and opens the first workbook in Voilà
-    page.wait_for_url(f"**/user/{name}/voila/render/00_start_here.ipynb", timeout=TIMEOUT * 2)
+    # the hub starts this person's own server and opens the workbook app in Voilà
+    page.wait_for_url(f"**/user/{name}/voila/render/app.ipynb*", timeout=TIMEOUT * 2)
     page.wait_for_selector("text=Start here")
     return page
 

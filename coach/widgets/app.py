@@ -1,0 +1,323 @@
+"""The workbook as one app: a shell with a step bar, Back/Next and (in a workshop) the
+cohort banner, whose step views are built the first time they are shown and re-read the
+store every time they are shown again. One page, one kernel, for a person's whole journey.
+
+The step notebooks (``workbooks/0N_*.ipynb``) stay for people who prefer a notebook per
+step in JupyterLab; the app shows each step's guidance from the same notebook's Markdown,
+so the prose lives in one place.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import time
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import ipywidgets as w
+
+from coach.widgets import common
+from coach.widgets.common import QuietRepr, note, prepare_page, safe_markdown
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the journey: where it lives and what completes it."""
+
+    slug: str  # the address fragment (#goals) and the activity a workshop records
+    label: str  # in the tab's title and the Next button
+    notebook: str  # the step notebook whose Markdown is this step's guidance
+    module: str  # coach.widgets.<module>
+    builder: str  # the page function there (decorated with workbook_page)
+    done_when: str | None  # the facilitator's step name, or a rule of our own
+    short: str = ""  # in the step bar, where eight must fit on one line
+
+    @property
+    def tab(self) -> str:
+        """The step's name in the step bar."""
+        return self.short or self.label
+
+
+STEPS: tuple[Step, ...] = (
+    Step("start", "Start here", "00_start_here", "start", "start_widget", "profile", "Start"),
+    Step("goals", "Goals", "01_goals", "goals", "goals_widget", "goals"),
+    Step("network", "Network", "02_network", "network", "network_widget", "network"),
+    Step(
+        "candidates", "Candidates", "03_candidates", "candidates", "candidates_widget", "candidates"
+    ),
+    Step("outreach", "Outreach", "04_outreach", "outreach", "outreach_widget", "outreach"),
+    Step("meeting", "Meetings", "05_meetings", "meetings", "meetings_widget", "meeting"),
+    Step("coach", "Ask the coach", "06_coach", "ask", "coach_widget", None, "Coach"),
+    Step("progress", "Progress", "07_progress", "progress", "progress_widget", "journal"),
+)
+BY_SLUG = {s.slug: s for s in STEPS}
+BY_NOTEBOOK = {s.notebook: s for s in STEPS}
+_NOTEBOOK_LINK = re.compile(r"\]\((?:\.\./)?(0\d_[a-z_]+)\.ipynb\)")
+
+
+def steps_done(owner: str) -> set[str]:
+    """The slugs of the steps this person has done: the facilitator's rule for the five
+    steps a cohort tracks, plus a saved name for Start here and a journal entry for
+    Progress."""
+    from coach.cohorts import steps_done as cohort_steps
+
+    store = common.store()
+    done = cohort_steps(owner)
+    profile = store.get(owner, "profile", "me") or {}
+    if str(profile.get("name") or "").strip():
+        done.add("profile")
+    if store.all(owner, "journal"):
+        done.add("journal")
+    return {s.slug for s in STEPS if s.done_when in done}
+
+
+@cache
+def guidance(notebook: str) -> str:
+    """A step notebook's Markdown cells as safe HTML, its links to other steps turned into
+    in-app links (``#goals``), so a link switches steps in place."""
+    from coach.cli.serve import workbooks_dir
+
+    try:
+        nb = json.loads((workbooks_dir() / f"{notebook}.ipynb").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    parts = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        text = _NOTEBOOK_LINK.sub(
+            lambda m: f"](#{BY_NOTEBOOK[m.group(1)].slug})" if m.group(1) in BY_NOTEBOOK else m[0],
+            text,
+        )
+        parts.append(text)
+    # the notebook's own first heading ("Step 4: reach out") becomes the step's heading
+    return safe_markdown("\n\n".join(parts))
+
+
+def _router() -> Any:
+    """The small front-end piece that keeps the address (``#step``) and the tab title in
+    step with the app: the browser's Back button and a reload stay on the step."""
+    import anywidget
+    import traitlets
+
+    class StepRouter(anywidget.AnyWidget):  # type: ignore[misc]
+        _esm = _ROUTER_JS
+        step = traitlets.Unicode("start").tag(sync=True)
+        title = traitlets.Unicode("Mentor Workbook").tag(sync=True)
+
+    return StepRouter()
+
+
+_ROUTER_JS = """
+function fromHash() {
+  try { return decodeURIComponent(window.location.hash.replace(/^#/, "")); }
+  catch (e) { return ""; }
+}
+function inVoila() {
+  // Voilà's page says which kernel it runs; JupyterLab's does not (and owns its address)
+  const node = document.getElementById("jupyter-config-data");
+  try { return Boolean(node && JSON.parse(node.textContent).kernelId); }
+  catch (e) { return false; }
+}
+function render({ model, el }) {
+  el.style.display = "none";
+  if (!inVoila()) { return; }
+  const follow = () => {
+    const want = fromHash();
+    if (want && want !== model.get("step")) { model.set("step", want); model.save_changes(); }
+  };
+  const show = () => {
+    const step = model.get("step");
+    if (fromHash() !== step) {
+      if (fromHash()) { window.history.pushState(null, "", "#" + encodeURIComponent(step)); }
+      else { window.history.replaceState(null, "", "#" + encodeURIComponent(step)); }
+    }
+    window.scrollTo(0, 0);
+  };
+  const title = () => { document.title = model.get("title"); };
+  model.on("change:step", show);
+  model.on("change:title", title);
+  window.addEventListener("hashchange", follow);
+  window.addEventListener("popstate", follow);
+  title();
+  if (fromHash()) { follow(); } else { show(); }
+  return () => {
+    window.removeEventListener("hashchange", follow);
+    window.removeEventListener("popstate", follow);
+  };
+}
+export default { render };
+"""
+
+
+class WorkbookApp(QuietRepr, w.VBox):
+    """The shell: product name, step bar with what is done, the current step, Back/Next."""
+
+    def __init__(self, *, seat: Any = None, first: str = "start") -> None:
+        self.seat = seat
+        self.views: dict[str, w.Widget] = {}
+        self.switch_seconds: list[float] = []  # for the benchmark and the tests
+        self.router = _router()
+        self.buttons = {s.slug: self._step_button(s) for s in STEPS}
+        self.bar = w.HBox(list(self.buttons.values()))
+        self.bar.add_class("mw-stepbar")
+        self.count = w.HTML()
+        self.intro = w.HTML()
+        self.intro.add_class("mw-guidance")
+        self.body = w.VBox()
+        self.body.add_class("mw-step-body")
+        self.back = w.Button(description="Back", icon="arrow-left", tooltip="The step before")
+        self.next = w.Button(
+            description="Next",
+            icon="arrow-right",
+            button_style="primary",
+            tooltip="The next step",
+        )
+        self.back.on_click(lambda _b: self.go(self._neighbour(-1)))
+        self.next.on_click(lambda _b: self.go(self._neighbour(+1)))
+        nav = w.HBox([self.back, self.next])
+        nav.add_class("mw-nav")
+        header = w.HTML(
+            '<div class="mw-brand"><span class="mw-brand-name">Mentor Workbook</span></div>'
+        )
+        top: list[w.Widget] = [header]
+        if seat is not None:
+            from coach.widgets.page import CohortBanner
+
+            top.append(CohortBanner(seat.cohort))
+        super().__init__([*top, self.bar, self.count, self.intro, self.body, nav, self.router])
+        self.add_class("mw-app")
+        self.current = ""
+        self.router.observe(lambda change: self.go(change["new"]), names="step")
+        self.go(first if first in BY_SLUG else "start")
+
+    def _step_button(self, step: Step) -> w.Button:
+        number = STEPS.index(step)
+        b = w.Button(description=f"{number:02d} {step.tab}", tooltip=step.label)
+        b.add_class("mw-step")
+        b.on_click(lambda _b: self.go(step.slug))
+        return b
+
+    def _neighbour(self, offset: int) -> str:
+        slugs = [s.slug for s in STEPS]
+        i = slugs.index(self.current) + offset
+        return slugs[max(0, min(i, len(slugs) - 1))]
+
+    def go(self, slug: str) -> None:
+        """Show step ``slug`` (an unknown one shows Start here), in place."""
+        started = time.perf_counter()
+        step = BY_SLUG.get(slug, STEPS[0])
+        if step.slug == self.current:
+            return
+        self.current = step.slug
+        view = self.views.get(step.slug)
+        problem: w.Widget | None = None
+        if view is None:
+            view = self._build(step)
+            self.views[step.slug] = view
+        else:
+            refresh = getattr(view, "refresh", None)
+            if callable(refresh):
+                try:
+                    refresh()
+                except Exception as exc:  # the step stays usable; say what happened
+                    problem = _problem(step, exc)
+        # every view built so far stays in the page, hidden: showing one again changes one
+        # style, where replacing the children would make the browser draw it anew
+        for other in self.views.values():
+            other.layout.display = "" if other is view else "none"
+        shown = [*self.views.values(), *([problem] if problem else [])]
+        if list(self.body.children) != shown:
+            self.body.children = shown
+        self.intro.value = guidance(step.notebook)
+        self._mark(step)
+        if self.router.step != step.slug:
+            self.router.step = step.slug
+        self.router.title = f"Mentor Workbook · {step.label}"
+        self._record(step)
+        self.switch_seconds.append(time.perf_counter() - started)
+
+    def _build(self, step: Step) -> w.Widget:
+        page = getattr(importlib.import_module(f"coach.widgets.{step.module}"), step.builder)
+        build = getattr(page, "__wrapped__", page)  # the view without the page's set-up
+        try:
+            view: w.Widget = build()
+        except Exception as exc:  # a broken step must not take the app down
+            return _problem(step, exc)
+        if isinstance(view, w.DOMWidget):
+            view.add_class(f"mw-view-{step.slug}")  # for the tests and the benchmark
+        return view
+
+    def _mark(self, step: Step) -> None:
+        try:
+            done = steps_done(common.owner())
+        except Exception:  # the store may be busy: the bar keeps its last state
+            done = set()
+        for s in STEPS:
+            b = self.buttons[s.slug]
+            tick = "✓ " if s.slug in done else ""
+            b.description = f"{tick}{STEPS.index(s):02d} {s.tab}"
+            for cls, on in (("mw-step-done", s.slug in done), ("mw-step-current", s is step)):
+                if on:
+                    b.add_class(cls)
+                else:
+                    b.remove_class(cls)
+        tracked = [s for s in STEPS if s.done_when]
+        n = sum(s.slug in done for s in tracked)
+        self.count.value = f'<div class="mw-count">{n} of {len(tracked)} steps done</div>'
+        i = STEPS.index(step)
+        self.back.disabled = i == 0
+        self.next.disabled = i == len(STEPS) - 1
+        self.next.description = f"Next: {STEPS[i + 1].label}" if i + 1 < len(STEPS) else "Next"
+
+    def _record(self, step: Step) -> None:
+        if self.seat is None:
+            return
+        from coach.cohorts import record_activity
+
+        try:
+            record_activity(self.seat.id, step.slug)
+        except Exception:  # activity is a hint for the facilitator, never worth an error
+            return
+
+
+def _problem(step: Step, exc: Exception) -> w.HTML:
+    import logging
+
+    logging.getLogger(__name__).exception("step %s failed", step.slug)
+    return note(
+        f"{step.label} could not be shown ({type(exc).__name__}). Your saved work is safe; "
+        "reload the page to try again.",
+        "error",
+    )
+
+
+def warm_steps() -> None:
+    """Import what the steps' views need, so the first visit of a step builds at once: run
+    in a pre-heated kernel before anyone has opened its page. (The coach's heavy parts are
+    not here: under ``mentor-coach serve`` they live in the shared coach service.)"""
+    for step in STEPS:
+        importlib.import_module(f"coach.widgets.{step.module}")
+        guidance(step.notebook)
+    from coach import checks, prompts, tasks  # noqa: F401 (imported for their cost)
+    from coach.prompts import all_prompts
+
+    all_prompts()
+
+
+def app_widget(first: str = "start") -> w.Widget:
+    """The workbook app (the page ``mentor-coach serve`` opens at its address)."""
+    from coach.widgets.page import bind_owner
+    from coach.workshop import NoSeat
+
+    prepare_page(warm=warm_steps)
+    try:
+        seat = bind_owner(first)
+    except NoSeat as exc:
+        return note(str(exc), "warn")
+    return WorkbookApp(seat=seat, first=first)
