@@ -3,6 +3,7 @@ by Playwright. Waits for selectors, never sleeps."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import time
 from collections.abc import Iterator
@@ -66,7 +67,7 @@ def page(browser):
 def expect(locator):
     from playwright.sync_api import expect as _expect
 
-    return _expect(locator, message=None)
+    return _expect(locator)
 
 
 def open_book(page, base: str, name: str) -> None:
@@ -117,6 +118,10 @@ def test_a_mentee_sets_a_goal_adds_a_candidate_and_drafts_a_note(voila, page):
 
     open_book(page, base, "04_outreach")
     page.get_by_role("button", name="Draft it").click()
+    # the counter shows the limit before there is a draft; wait for the draft itself
+    expect(page.locator(".mw-draft textarea")).to_have_value(
+        re.compile(r"^Hi Daniel"), timeout=TIMEOUT
+    )
     counter = page.wait_for_selector(".mw-counter")
     assert counter.inner_text().endswith("/ 200 characters")
     draft = page.locator(".mw-draft textarea").input_value()
