@@ -249,7 +249,8 @@ class MemorySampler(threading.Thread):
         self._read_cpu()
         self.server_before = sum(self.server_cpu.values())
         self.own_before = _own_cpu()
-        self.voila_before = self.server_cpu.get(pid, 0.0)
+        self.voila = voila_pid(pid)
+        self.voila_before = self.server_cpu.get(self.voila, 0.0)
 
     def _read_cpu(self) -> None:
         import psutil
@@ -281,8 +282,21 @@ class MemorySampler(threading.Thread):
         self.join()
         into.peak_mb, into.peak_kernels = self.peak_mb, self.peak_kernels
         into.server_cpu = sum(self.server_cpu.values()) - self.server_before
-        into.voila_cpu = self.server_cpu.get(self.pid, 0.0) - self.voila_before
+        into.voila_cpu = self.server_cpu.get(self.voila, 0.0) - self.voila_before
         into.participants_cpu = sum(self.browser_cpu.values()) + _own_cpu() - self.own_before
+
+
+def voila_pid(pid: int) -> int:
+    """Voilà's own process: ``pid`` itself, or its child that `mentor-coach serve` started
+    (beside the coach service)."""
+    import psutil
+
+    with contextlib.suppress(psutil.Error):
+        for child in psutil.Process(pid).children():
+            with contextlib.suppress(psutil.Error):
+                if "coach.server" in child.cmdline():
+                    return int(child.pid)
+    return pid
 
 
 def _own_cpu() -> float:
@@ -680,6 +694,8 @@ def report(r: Run, n: int, pool: int, driver: str = "protocol") -> None:
     print(
         f"  memory: {r.rest_mb:,.0f} MB at rest ({r.rest_kernels} kernels), "
         f"{r.peak_mb:,.0f} MB at peak ({r.peak_kernels} kernels), {per:,.0f} MB per participant"
+        f" above rest, {r.peak_mb / n:,.0f} MB per participant in all (the server, the coach "
+        "service and every pre-heated page included)"
     )
 
 

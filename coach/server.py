@@ -25,7 +25,7 @@ import sys
 from typing import Any
 
 import tornado.web
-from traitlets import Bool, List, Unicode
+from traitlets import Bool, Int, List, Unicode
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
@@ -268,6 +268,13 @@ class WorkbookServer(Voila):  # type: ignore[misc]
 
     name = "mentor-workbook"
     workshop = Bool(False, config=True, help="Every workbook needs a participant's join link.")
+    reserve = Int(
+        2,
+        config=True,
+        help="After the first --pool_size pre-heated pages are taken, keep this many ready "
+        "(for a reload or a late arrival). A workshop pre-heats a page per seat for the first "
+        "wave; refilling all of them at once would compete for the CPU with everyone's pages.",
+    )
     preheated = List(
         Unicode(),
         default_value=[APP],
@@ -291,6 +298,11 @@ class WorkbookServer(Voila):  # type: ignore[misc]
         if self.log_level > logging.DEBUG:  # `--debug` shows everything
             self.log.addFilter(_RoutineNotices())
         settings: dict[str, Any] = super().init_settings()
+        # the kernel manager has started the first fill; later refills keep `reserve` ready
+        for name in self.preheated:
+            config = self.kernel_manager.kernel_pools_config.get(name)
+            if isinstance(config, dict) and config.get("pool_size", 0) > self.reserve:
+                config["pool_size"] = max(self.reserve, 0)
         settings["log_function"] = log_request
         return settings
 

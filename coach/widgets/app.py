@@ -158,8 +158,10 @@ export default { render };
 class WorkbookApp(QuietRepr, w.VBox):
     """The shell: product name, step bar with what is done, the current step, Back/Next."""
 
-    def __init__(self, *, seat: Any = None, first: str = "start") -> None:
-        self.seat = seat
+    def __init__(self) -> None:
+        """The shell alone: it holds nobody's data, so a pre-heated page builds it before
+        anyone opens the page; :meth:`show_first` then shows the person's first step."""
+        self.seat: Any = None
         self.views: dict[str, w.Widget] = {}
         self.switch_seconds: list[float] = []  # for the benchmark and the tests
         self.router = _router()
@@ -180,21 +182,27 @@ class WorkbookApp(QuietRepr, w.VBox):
         )
         self.back.on_click(lambda _b: self.go(self._neighbour(-1)))
         self.next.on_click(lambda _b: self.go(self._neighbour(+1)))
-        nav = w.HBox([self.back, self.next])
-        nav.add_class("mw-nav")
-        header = w.HTML(
+        self.nav = w.HBox([self.back, self.next])
+        self.nav.add_class("mw-nav")
+        self.header = w.HTML(
             '<div class="mw-brand"><span class="mw-brand-name">Mentor Workbook</span></div>'
         )
-        top: list[w.Widget] = [header]
+        super().__init__([self.header, self.bar, self.count, self.intro, self.body, self.nav])
+        self.add_class("mw-app")
+        self.current = ""
+
+    def show_first(self, *, seat: Any = None, first: str = "start") -> WorkbookApp:
+        """Show the person's first step (and, in a workshop, their cohort's banner)."""
+        self.seat = seat
+        top: list[w.Widget] = [self.header]
         if seat is not None:
             from coach.widgets.page import CohortBanner
 
             top.append(CohortBanner(seat.cohort))
-        super().__init__([*top, self.bar, self.count, self.intro, self.body, nav, self.router])
-        self.add_class("mw-app")
-        self.current = ""
+        self.children = [*top, self.bar, self.count, self.intro, self.body, self.nav, self.router]
         self.router.observe(lambda change: self.go(change["new"]), names="step")
         self.go(first if first in BY_SLUG else "start")
+        return self
 
     def _step_button(self, step: Step) -> w.Button:
         number = STEPS.index(step)
@@ -315,9 +323,15 @@ def app_widget(first: str = "start") -> w.Widget:
     from coach.widgets.page import bind_owner
     from coach.workshop import NoSeat
 
-    prepare_page(warm=warm_steps)
+    ready: list[WorkbookApp] = []
+
+    def before_anyone_asks() -> None:
+        warm_steps()
+        ready.append(WorkbookApp())
+
+    prepare_page(warm=before_anyone_asks)
     try:
         seat = bind_owner(first)
     except NoSeat as exc:
         return note(str(exc), "warn")
-    return WorkbookApp(seat=seat, first=first)
+    return (ready[0] if ready else WorkbookApp()).show_first(seat=seat, first=first)
