@@ -196,3 +196,26 @@ def test_a_link_to_a_step_switches_in_place(app, tab):
     tab.evaluate("window.location.hash = '#goals'")  # as a link to #goals does
     tab.wait_for_selector(".mw-step-body .mw-view-goals")
     assert tab.evaluate("window.__sameDocument === true")
+
+
+def test_the_app_fits_a_laptop_and_a_phone_on_every_step(app, tab):
+    """Nothing cut short, past the edge, monospace or scrolling sideways, at 1280 and 390 px
+    (the same checks as the step pages, tests/browser/test_look.py)."""
+    from tests.browser.test_look import PROBLEMS, WIDTHS
+
+    base, _home = app
+    open_app(tab, base)
+    found: dict[str, list[str]] = {}
+    for label in STEP_LABELS:
+        tab.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        step(tab, label)
+        for width in WIDTHS:
+            tab.set_viewport_size({"width": width, "height": 900})
+            tab.wait_for_function(
+                "w => document.querySelector('.mw-app').getBoundingClientRect().right <= w",
+                arg=width,
+            )
+            problems = tab.evaluate(PROBLEMS)
+            if problems:
+                found[f"{label} at {width} px"] = problems
+    assert found == {}
