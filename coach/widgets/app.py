@@ -185,6 +185,9 @@ class WorkbookApp(QuietRepr, w.VBox):
         self.nav = w.HBox([self.back, self.next])
         self.nav.add_class("mw-nav")
         self.header = w.HTML(
+            # JupyterLab has no page template of ours: this keeps the step bar readable there
+            "<style>.mw-stepbar{flex-wrap:wrap;gap:4px}.mw-stepbar .jupyter-button"
+            "{width:auto;margin:0}</style>"
             '<div class="mw-brand"><span class="mw-brand-name">Mentor Workbook</span></div>'
         )
         super().__init__([self.header, self.bar, self.count, self.intro, self.body, self.nav])
