@@ -304,6 +304,11 @@ class WorkbookServer(Voila):  # type: ignore[misc]
             if isinstance(config, dict) and config.get("pool_size", 0) > self.reserve:
                 config["pool_size"] = max(self.reserve, 0)
         settings["log_function"] = log_request
+        # jupyter_server's default pong timeout is three ping intervals, which tornado refuses
+        # (with a warning in the log) and cuts to one: say one ourselves
+        interval = settings.get("ws_ping_interval", 30_000)
+        settings.setdefault("ws_ping_interval", interval)
+        settings.setdefault("ws_ping_timeout", interval)
         return settings
 
     def init_handlers(self) -> list[Any]:

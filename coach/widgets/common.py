@@ -262,7 +262,14 @@ def wait_for_request() -> None:
 
     waiter = threading.Thread(target=run, daemon=True)
     waiter.start()
-    waiter.join()
+    try:
+        waiter.join()
+    except KeyboardInterrupt:
+        # The server is stopping and interrupts this waiting kernel before shutting it
+        # down. Nobody's page is on it yet, so nothing is lost by leaving now, and
+        # finishing the cell would print a traceback (its reply has no socket left) into
+        # the log of the person who pressed Ctrl+C.
+        os._exit(0)
     if got and got[0]:
         for name, value in json.loads(got[0]).items():
             os.environ[name] = value
