@@ -299,8 +299,9 @@ class WorkbookServer(Voila):  # type: ignore[misc]
             self.log.addFilter(_RoutineNotices())
         settings: dict[str, Any] = super().init_settings()
         # the kernel manager has started the first fill; later refills keep `reserve` ready
+        pools = getattr(self.kernel_manager, "kernel_pools_config", None) or {}  # none: --pool 0
         for name in self.preheated:
-            config = self.kernel_manager.kernel_pools_config.get(name)
+            config = pools.get(name)
             if isinstance(config, dict) and config.get("pool_size", 0) > self.reserve:
                 config["pool_size"] = max(self.reserve, 0)
         settings["log_function"] = log_request

@@ -121,6 +121,7 @@ class Supervisor:
         self._forwarded = 0
         self._known: set[int] = set()  # Voilà's descendants: its kernels
         self._restarts = 0
+        self._stopping = False
 
     @contextmanager
     def handling_signals(self) -> Iterator[None]:
@@ -169,7 +170,13 @@ class Supervisor:
             if time.monotonic() - scanned > 5:
                 self._known = {p for p in self._known if _alive(p)} | descendants(voila.pid)
                 scanned = time.monotonic()
-            if not self.signals and self.service.proc is not None and not self.service.alive():
+            if (
+                not self.signals
+                and not self._stopping
+                and voila.poll() is None  # the service may have stopped because Voilà did
+                and self.service.proc is not None
+                and not self.service.alive()
+            ):
                 self._restart_service()
         return 0 if self.signals else voila.returncode
 
@@ -190,6 +197,7 @@ class Supervisor:
         self.service.start()
 
     def _shutdown(self) -> None:
+        self._stopping = True  # a service stopped from here now is not restarted
         voila = self.voila
         if voila is not None:
             if voila.poll() is None:
