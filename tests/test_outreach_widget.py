@@ -9,6 +9,7 @@ import pytest
 from coach.models import Passage
 from coach.store import get_store
 from coach.widgets.outreach import outreach_widget
+from tests.test_widgets import find
 
 GUIDE = Passage(
     id="p1",
@@ -246,7 +247,7 @@ def test_copy_is_a_real_button_and_the_draft_is_not_monospace(quick):
 
     view = outreach_widget()
     assert "mw-draft" in view.text._dom_classes
-    assert any(h.value == COPY for h in _all(view, w.HTML))
+    assert any(h.value == COPY for h in find(view, w.HTML))
     assert '<button type="button" class="mw-button mw-copy"' in COPY
     assert "navigator.clipboard.writeText" in COPY and "<script" not in COPY
     assert ".mw-draft textarea{font-family:inherit" in COPY
@@ -271,12 +272,3 @@ def test_a_streamed_draft_shows_as_it_comes_and_is_kept(quick, monkeypatch):
     view.go.click()
     assert seen == ["Hi Daniel, ", "Hi Daniel, a quick question?"]
     assert get_store().get("me", "draft", "d1-linkedin-note")["text"] == view.text.value
-
-
-def _all(widget, cls):
-    out = []
-    for child in getattr(widget, "children", ()):
-        if isinstance(child, cls):
-            out.append(child)
-        out.extend(_all(child, cls))
-    return out
