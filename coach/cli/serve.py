@@ -22,8 +22,9 @@ def voila_command(
 ) -> list[str]:
     """The Voilà command line: loopback only, no tracebacks, idle kernels culled.
 
-    With ``pool`` > 0 each workbook keeps that many pre-heated kernels: the notebook has
-    already run up to the point where it waits for a person (see
+    With ``pool`` > 0 the app keeps that many pre-heated kernels (see
+    ``coach.server.WorkbookServer.preheated``): the notebook has already run up to the
+    point where it waits for a person (see
     ``coach.widgets.common.prepare_page``), so a page opens as fast as Voilà can send it.
     A kernel is shut down when its page is closed (Voilà does this on ``beforeunload``).
     """

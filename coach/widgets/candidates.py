@@ -12,7 +12,7 @@ import ipywidgets as w
 
 from coach.profiles import NAME_MAX, NOTE_MAX, NOTE_MIN, NOTES_MAX, SHORT_MAX
 from coach.widgets.common import StepView, esc, heading, note, owner, store
-from coach.widgets.fields import AskOnce, Limited, hint
+from coach.widgets.fields import AskOnce, Limited, hint, when_changed
 from coach.widgets.page import workbook_page
 
 STAGES = ["idea", "researched", "contacted", "replied", "meeting", "active", "closed"]
@@ -299,16 +299,12 @@ def candidates_widget() -> StepView:
         refresh()
         message.value = note(said, "ok").value
 
-    last: list[object] = [None]
-
-    def refresh() -> None:
-        saved = all_candidates()
-        if saved == last[0]:  # nothing changed: keep the cards (and any open edit)
-            return
-        last[0] = saved
+    def draw(saved: list[tuple[str, dict]]) -> None:
         cards.children = [CandidateCard(k, d, changed) for k, d in saved] or [
             w.HTML("<i>No candidates yet: add the first one above.</i>")
         ]
+
+    refresh = when_changed(all_candidates, draw)
 
     def on_add(_b: object) -> None:
         cand, problem = form.candidate()

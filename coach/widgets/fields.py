@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from typing import TypeVar
 
 import ipywidgets as w
 
 from coach.widgets.common import esc, note
+
+T = TypeVar("T")
 
 GREY, RED = "#666", "#b00020"
 
@@ -106,3 +109,18 @@ def svg_image(svg: bytes, alt: str) -> str:
         f'<img class="mw-chart" alt="{esc(alt)}" src="data:image/svg+xml;base64,{b64}" '
         'style="width:100%;max-width:640px;height:auto">'
     )
+
+
+def when_changed(read: Callable[[], T], draw: Callable[[T], None]) -> Callable[[], None]:
+    """A step's refresh: ``draw(read())``, skipped while what ``read`` returns is unchanged
+    (a redraw would cost time and close any edit the person has open)."""
+    last: list[object] = [object()]
+
+    def refresh() -> None:
+        saved = read()
+        if saved == last[0]:
+            return
+        last[0] = saved
+        draw(saved)
+
+    return refresh

@@ -9,7 +9,7 @@ import ipywidgets as w
 
 from coach.profiles import NAME_MAX
 from coach.widgets.common import StepView, esc, heading, note, owner, store
-from coach.widgets.fields import AskOnce, Limited
+from coach.widgets.fields import AskOnce, Limited, when_changed
 from coach.widgets.page import workbook_page
 
 SMALL = {"width": "auto"}
@@ -202,13 +202,7 @@ def network_widget() -> StepView:
         refresh()
         message.value = note(said, "ok").value
 
-    last: list[object] = [None]
-
-    def refresh() -> None:
-        saved = people()
-        if saved == last[0]:  # nothing changed: keep the drawing (and any open edit)
-            return
-        last[0] = saved
+    def draw(saved: list[tuple[str, dict]]) -> None:
         rows = [d for _k, d in saved]
         picture.value = network_html(rows)
         listing.children = [PersonRow(k, d, changed) for k, d in saved] or [
@@ -216,6 +210,8 @@ def network_widget() -> StepView:
         ]
         tips = "".join(f"<li>{esc(t)}</li>" for t in gaps(rows))
         advice.value = f"<b>Where to look for the gaps</b><ul>{tips}</ul>" if tips else ""
+
+    refresh = when_changed(people, draw)
 
     def on_add(_b: object) -> None:
         problem = form.problem()
