@@ -68,7 +68,8 @@ class Run:
     visits: list[Visit] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     wall: float = 0.0
-    rest_mb: float = 0.0
+    rest_mb: float = 0.0  # proportional (PSS): shared pages counted once, see server_mb
+    rest_rss_mb: float = 0.0  # every process's resident memory summed, as ps shows it
     rest_kernels: int = 0
     peak_mb: float = 0.0
     peak_kernels: int = 0
@@ -627,6 +628,7 @@ def run(store: str, database_url: str | None, args: argparse.Namespace, cache: P
             pools = args.pool  # only the app is pre-heated
             wait_until_quiet(proc.pid, limit=240, expect_kernels=pools)
             result.rest_mb, result.rest_kernels = server_mb(proc.pid), kernels(proc.pid)
+            result.rest_rss_mb = server_mb(proc.pid, "rss")
             sampler = MemorySampler(proc.pid)
             sampler.start()
             t0 = time.perf_counter()
@@ -695,7 +697,9 @@ def report(r: Run, n: int, pool: int, driver: str = "protocol") -> None:
         f"  memory: {r.rest_mb:,.0f} MB at rest ({r.rest_kernels} kernels), "
         f"{r.peak_mb:,.0f} MB at peak ({r.peak_kernels} kernels), {per:,.0f} MB per participant"
         f" above rest, {r.peak_mb / n:,.0f} MB per participant in all (the server, the coach "
-        "service and every pre-heated page included)"
+        "service and every pre-heated page included; proportional set size, so a page of "
+        f"memory shared by several processes counts once; summed RSS at rest: "
+        f"{r.rest_rss_mb:,.0f} MB)"
     )
 
 
@@ -721,6 +725,7 @@ def rehearse(args: argparse.Namespace) -> Run:
     sampler = MemorySampler(pid) if pid else None
     if sampler:
         result.rest_mb, result.rest_kernels = server_mb(pid), kernels(pid)
+        result.rest_rss_mb = server_mb(pid, "rss")
         sampler.start()
     t0 = time.perf_counter()
     try:

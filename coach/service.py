@@ -45,6 +45,8 @@ log = logging.getLogger("coach.service")
 MAX_BODY = 4 * 1024 * 1024  # bytes in one request
 MAX_TEXT_CHARS = 20_000  # a document text: the largest chunk COACH_CHUNK_CHARS allows
 READY_WAIT = 300.0  # seconds a request waits for the warm-up (a first start indexes)
+SEARCH_TTL = 60.0  # seconds a search's passages are reused for the same query
+SEARCH_CACHE = 256  # queries kept
 
 Answer = tuple[int, "dict[str, Any] | str"]
 Route = Callable[[dict[str, Any]], dict[str, Any]]
@@ -60,6 +62,11 @@ class CoachService:
         self.embedder = ""
         # numpy and the tokenizer release the GIL; more threads than cores only thrash
         self._work = threading.BoundedSemaphore(max(1, min(4, os.cpu_count() or 1)))
+        # Drafts and agendas search with their prompt's fixed query, so a workshop's thirty
+        # pages ask the same few questions within seconds: answer those from memory. An
+        # index rebuilt meanwhile shows within SEARCH_TTL.
+        self._recent: dict[tuple[str, int, str | None], tuple[float, dict[str, Any]]] = {}
+        self._recent_lock = threading.Lock()
 
     def warm_up(self) -> None:
         """Load the embedder, index the shipped corpus if needed, run one search."""
@@ -113,8 +120,21 @@ class CoachService:
         corpus = body.get("corpus")
         if corpus is not None and not isinstance(corpus, str):
             raise QueryError("corpus must be the name of a corpus, or null for the default.")
-        passages = search(body.get("query"), body.get("k", 5), corpus=corpus)  # type: ignore[arg-type]
-        return {"passages": [p.model_dump(mode="json") for p in passages]}
+        query, k = body.get("query"), body.get("k", 5)
+        key = (query, k, corpus) if isinstance(query, str) and isinstance(k, int) else None
+        now = time.monotonic()
+        with self._recent_lock:
+            hit = self._recent.get(key) if key else None
+        if hit and now - hit[0] < SEARCH_TTL:
+            return hit[1]
+        passages = search(query, k, corpus=corpus)  # type: ignore[arg-type]
+        found = {"passages": [p.model_dump(mode="json") for p in passages]}
+        if key:
+            with self._recent_lock:
+                if len(self._recent) >= SEARCH_CACHE:
+                    self._recent.clear()
+                self._recent[key] = (now, found)
+        return found
 
     def embed(self, body: dict[str, Any]) -> dict[str, Any]:
         """Vectors from this process's embedder, for at most ``MAX_TEXTS`` bounded texts."""
@@ -172,11 +192,14 @@ class _Handler(BaseHTTPRequestHandler):
             data, ctype = (body + "\n").encode("utf-8"), "text/plain; charset=utf-8"
         else:
             data, ctype = json.dumps(body).encode("utf-8"), "application/json"
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the kernel stopped waiting
+            log.debug("%s left before the answer", self.address_string())
 
     def _authorized(self) -> bool:
         scheme, _, given = self.headers.get("Authorization", "").partition(" ")

@@ -108,6 +108,7 @@ class Store:
                     cur = dbapi_conn.cursor()
                     cur.execute("PRAGMA busy_timeout=10000")  # first: WAL needs a lock
                     cur.execute("PRAGMA journal_mode=WAL")
+                    cur.execute("PRAGMA synchronous=NORMAL")
                     cur.close()
 
             self._migrate()

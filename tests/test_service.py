@@ -291,3 +291,34 @@ def test_sigterm_to_serve_stops_voila_the_service_and_every_kernel(tmp_path, vec
     text = log.read_text()
     assert "Coach service up on 127.0.0.1:" in text
     assert token not in text
+
+
+def test_a_repeated_search_is_answered_from_memory_for_a_minute(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Thirty pages drafting at once ask the prompt's same query: one search serves them,
+    and the answer is searched afresh once SEARCH_TTL has passed."""
+    import coach.api
+    from coach import service as svc
+    from coach.models import Passage
+    from coach.settings import get_settings
+
+    calls: list[tuple[str, int]] = []
+
+    def search(query: str, k: int, corpus: str | None = None) -> list[Passage]:
+        calls.append((query, k))
+        return [
+            Passage(id=f"p{len(calls)}", text=query, title="T", section="S", source="s", score=1)
+        ]
+
+    monkeypatch.setattr(coach.api, "search", search)
+    clock = [1000.0]
+    monkeypatch.setattr(svc.time, "monotonic", lambda: clock[0])
+    coach_service = svc.CoachService(get_settings())
+    first = coach_service.search({"query": "how to write a note", "k": 3})
+    assert coach_service.search({"query": "how to write a note", "k": 3}) == first
+    assert calls == [("how to write a note", 3)]
+    coach_service.search({"query": "how to write a note", "k": 5})  # another k: searched
+    clock[0] += svc.SEARCH_TTL + 1
+    again = coach_service.search({"query": "how to write a note", "k": 3})
+    assert len(calls) == 3 and again != first

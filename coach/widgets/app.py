@@ -9,6 +9,7 @@ so the prose lives in one place.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import re
@@ -315,10 +316,13 @@ def warm_steps() -> None:
     for step in STEPS:
         importlib.import_module(f"coach.widgets.{step.module}")
         guidance(step.notebook)
-    from coach import checks, prompts, tasks  # noqa: F401 (imported for their cost)
+    from coach import checks, cohorts, prompts, tasks, workshop  # noqa: F401 (for their cost)
     from coach.prompts import all_prompts
+    from coach.store import StoreError, get_store
 
     all_prompts()
+    with contextlib.suppress(StoreError):  # the page says what is wrong when it is opened
+        get_store()  # SQLAlchemy's import and the migrations: 0.3 s a page would wait for
 
 
 def app_widget(first: str = "start") -> w.Widget:
