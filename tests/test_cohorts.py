@@ -538,3 +538,16 @@ def test_importing_cohorts_loads_no_database_qr_or_pdf_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_superscript_and_other_script_digits_in_roster_names_sort_and_report(tmp_path):
+    """ "²" is a digit to str.isdigit() but not to int(): status, export and pairs sorted
+    names with one and raised ValueError (the dashboard calls the same code)."""
+    roster = write(tmp_path / "r.csv", "name\nMaria 2²\nMaria 10\nMaria 2\nAhmed ٣\nZoë ¹⁰\n")
+    cohorts.create_cohort("digits", roster=roster)
+    names = [r.display_name for r in cohorts.status("digits").participants]
+    assert names == ["Ahmed ٣", "Maria 2", "Maria 2²", "Maria 10", "Zoë ¹⁰"]
+    assert "Maria 2²" in cohorts.export_csv("digits")
+    assert sorted(p.display_name for g in cohorts.pairs("digits", seed=1) for p in g) == (
+        sorted(names)
+    )

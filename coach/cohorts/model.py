@@ -224,6 +224,9 @@ def _clean(text: str) -> str:
 
 def _natural(text: str) -> list[Any]:
     """Sort key that puts "Seat 2" before "Seat 10"."""
+    # ASCII digits only: "²" and "٣" are digits to str.isdigit() but not to int() or to
+    # a person reading a seat number, so they sort as text
     return [
-        (0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", text.casefold())
+        (0, int(t), "") if t.isascii() and t.isdigit() else (1, 0, t)
+        for t in re.split(r"([0-9]+)", text.casefold())
     ]
