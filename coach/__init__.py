@@ -4,13 +4,13 @@
 Importing ``coach`` is cheap: chromadb, langchain and openai load only when first used.
 """
 
-from __future__ import annotations
+# Only the public names may be in this namespace (tests/test_exported_members.py): hence no
+# `from __future__ import annotations` here, and the helpers under private names.
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 
-from typing import TYPE_CHECKING
+from coach._lazy import lazy_names as _lazy_names
 
-from coach._lazy import lazy_names
-
-if TYPE_CHECKING:
+if _TYPE_CHECKING:
     from coach.api import index, search
     from coach.errors import CoachError, ConfigError, CorpusIndexError, QueryError
     from coach.models import Passage
@@ -49,7 +49,7 @@ _HOME = {
 }
 
 
-__getattr__, __dir__ = lazy_names(__name__, _HOME, globals())
+__getattr__, __dir__ = _lazy_names(__name__, _HOME, globals())
 
 
 __version__ = "0.1.0"

@@ -81,6 +81,7 @@ def test_many_processes_opening_a_new_database_at_once_all_succeed(tmp_path, bac
     go = tmp_path / "go"
     code = (  # import first, then all open the store at the same moment
         "import os, sys, time, sqlalchemy; from coach.store import Store\n"
+        "open(sys.argv[3] + '.ready' + sys.argv[2], 'w').close()\n"
         "while not os.path.exists(sys.argv[3]): time.sleep(0.005)\n"
         "s = Store(sys.argv[1]); s.put('me', 'goal', sys.argv[2], {'title': 'x'}); print('ok')"
     )
@@ -95,7 +96,11 @@ def test_many_processes_opening_a_new_database_at_once_all_succeed(tmp_path, bac
     ]
     import time
 
-    time.sleep(3)  # every process has imported and is waiting
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("go.ready*"))) < len(procs):  # all imported and waiting
+        assert time.monotonic() < deadline, "the processes never got ready"
+        assert all(p.poll() is None for p in procs), "a process exited before the start"
+        time.sleep(0.01)
     go.touch()
     outs = [p.communicate(timeout=120)[0].decode().strip() for p in procs]
     assert outs == ["ok"] * 10

@@ -14,6 +14,7 @@ import ipywidgets as w
 import pytest
 
 from coach.cohorts import create_cohort
+from coach.errors import CoachError
 from coach.store import get_store
 from coach.widgets import common
 from coach.workshop import FACILITATOR_COOKIE, SEAT_COOKIE
@@ -125,14 +126,17 @@ def test_tampering_with_a_widget_cannot_reach_another_participants_record(cohort
 
     (a, _), (b, _), _c = cohort.links
     get_store().put(b.id, "candidate", "bkey", {"name": "Bea's mentor", "notes": ["x"]})
-    get_store().put(a.id, "candidate", "akey", {"name": "Ada's mentor", "notes": ["y"]})
+    get_store().put(a.id, "candidate", "akey", {"name": "Ada's mentor", "notes": ["ran a guild"]})
     open_as(monkeypatch, seat(cohort, 0))
     view = outreach_widget()
     dropdown = find(view, w.Dropdown)[0]
     assert [label for label, _k in dropdown.options] == ["Ada's mentor"]
     with pytest.raises(TraitError):
         dropdown.value = "bkey"  # what a forged comm message would try
-    with pytest.raises(Exception, match=r"(?i)candidate"):
+    # Ada has a profile, so only the lookup itself can refuse Bea's record
+    get_store().put(a.id, "profile", "me", {"name": "Ada Lovelace", "headline": "Analyst"})
+    assert pair_for("akey")[1].name == "Ada's mentor"
+    with pytest.raises(CoachError, match="That candidate is no longer saved"):
         pair_for("bkey")  # looked up under Ada's id: not there
 
 
