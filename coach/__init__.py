@@ -15,7 +15,7 @@ if _TYPE_CHECKING:
     from coach.errors import CoachError, ConfigError, CorpusIndexError, QueryError
     from coach.models import Passage
     from coach.profiles import Goal, MentorCandidate, Profile, ProfileError
-    from coach.results import Agenda, AgendaItem, Answer, Check, Draft
+    from coach.results import Agenda, AgendaItem, Answer, Check, Draft, GoalSuggestion
     from coach.settings import Settings, get_settings
     from coach.tasks import DRAFT_KINDS, PHASES, agenda, ask, draft, refine_goal
 
@@ -36,6 +36,7 @@ _HOME = {
     "Agenda": "results",
     "AgendaItem": "results",
     "Answer": "results",
+    "GoalSuggestion": "results",
     "Check": "results",
     "Draft": "results",
     "Settings": "settings",
@@ -66,6 +67,7 @@ __all__ = [
     "CorpusIndexError",
     "Draft",
     "Goal",
+    "GoalSuggestion",
     "MentorCandidate",
     "Passage",
     "Profile",

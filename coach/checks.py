@@ -9,9 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from coach.naturalness import heading_problem, problem
 from coach.profiles import MentorCandidate, Profile
-from coach.results import Check
+from coach.results import AgendaItem, Check
+
+if TYPE_CHECKING:
+    from coach.prompts import PromptSpec
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _ASK = re.compile(
@@ -112,7 +117,7 @@ def _who(text: str, subject: str | None, ctx: Context) -> Check:
 
 
 def _why(text: str, subject: str | None, ctx: Context) -> Check:
-    ok = _norm(ctx.mentor.first_name) in _norm(text) and notes_mentioned(text, ctx.mentor) >= 1
+    ok = _addressed(text, ctx) and notes_mentioned(text, ctx.mentor) >= 1
     return Check(
         name="says-why-you",
         passed=ok,
@@ -171,13 +176,31 @@ def _names(text: str, subject: str | None, ctx: Context) -> Check:
     )
 
 
+def _addressed(text: str, ctx: Context) -> bool:
+    """Whether ``text`` names the mentor: by first name, or 'Dr. Weiss' in a formal e-mail."""
+    from coach.language_names import greeting_name
+
+    said = _norm(text)
+    formal = greeting_name(ctx.mentor.name, formal=True)
+    return _norm(ctx.mentor.first_name) in said or (" " in formal and _norm(formal) in said)
+
+
 def _recipient(text: str, subject: str | None, ctx: Context) -> Check:
     head = text[:80]
-    ok = _norm(ctx.mentor.first_name) in _norm(head) and not _PLURAL_GREETING.search(head)
+    ok = _addressed(head, ctx) and not _PLURAL_GREETING.search(head)
     return Check(
         name="one-recipient",
         passed=ok,
         detail=f"written to {ctx.mentor.first_name} alone" if ok else "greet one person by name",
+    )
+
+
+def _natural(text: str, subject: str | None, ctx: Context) -> Check:
+    found = problem(text) or (heading_problem(subject) if subject else None)
+    return Check(
+        name="reads-naturally",
+        passed=found is None,
+        detail=found or "whole sentences, nothing doubled, clashing or copied",
     )
 
 
@@ -198,6 +221,7 @@ CHECKS: dict[str, Callable[[str, str | None, Context], Check]] = {
     "no-placeholders": _placeholders,
     "no-unsupported-names": _names,
     "one-recipient": _recipient,
+    "reads-naturally": _natural,
 }
 
 
@@ -219,6 +243,7 @@ LABELS: dict[str, str] = {
     "no-placeholders": "Has no blanks or template text left to fill in",
     "no-unsupported-names": "Names only people, places and things from your own notes",
     "one-recipient": "Greets {mentor} alone, by name",
+    "reads-naturally": "Reads as a person wrote it: whole sentences, no clashes or copied markup",
 }
 LIMIT_TEXTS: dict[str, str] = {
     "linkedin-note": "LinkedIn's {limit}-character limit for {account} accounts",
@@ -237,3 +262,106 @@ def label(name: str, ctx: Context) -> str:
         limit=ctx.limit, subject_limit=ctx.subject_limit, account=account
     )
     return LABELS[name].format(mentor=ctx.mentor.first_name, limit_text=limit_text)
+
+
+# The checks of an agenda, in the words the page shows (none take placeholders).
+AGENDA_LABELS: dict[str, str] = {
+    "agenda-reads-naturally": "Every prompt reads as a person wrote it, with nothing copied "
+    "from your notes as markup or instructions",
+    "agenda-no-duplicates": "Asks each question once",
+    "agenda-has-phase-items": "Covers what this kind of meeting is for",
+    "agenda-minutes-add-up": "Its minutes add up exactly to the meeting's length",
+}
+
+
+def agenda_context(spec: PromptSpec, me: Profile, mentor: MentorCandidate) -> Context:
+    """What an agenda for ``spec``'s phase is judged against."""
+    return Context(spec.name, me, mentor, 0, None, frozenset())
+
+
+def _phase_titles(spec: PromptSpec) -> list[tuple[str, str]]:
+    """(What to call each expected item, the words that stand for it), placeholders dropped:
+    of "Goal: {goal} || Your main goal" the part without a placeholder is shown."""
+    out = []
+    for item in spec.offline.items:
+        parts = [p.strip() for p in item.title.split("||")]
+        plain = [re.sub(r"\{[^}]*\}", "", p).strip(" :;,-") for p in parts]
+        shown = next((p for p, raw in zip(plain, parts) if "{" not in raw and p), plain[0])
+        words = " ".join(p for p in plain if p)
+        if content_stems(words):
+            out.append((shown, words))
+    return out
+
+
+def agenda_checks(
+    items: list[AgendaItem], spec: PromptSpec, minutes: int, ctx: Context | None = None
+) -> list[Check]:
+    """The agenda's checks: natural prompts, none repeated, the phase's items, exact minutes.
+
+    A phase item counts as present when one item's title and prompts repeat half its
+    meaningful words (as ``needed`` does for notes), so a paraphrase still counts. ``ctx``
+    is kept for symmetry with the draft checks; none of these needs it yet.
+    """
+    natural = _agenda_problem(items)
+    seen: set[str] = set()
+    repeated = None
+    for p in (p for i in items for p in i.prompts):
+        if _norm(p) in seen and repeated is None:
+            repeated = p
+        seen.add(_norm(p))
+    missing = []
+    said = [set(content_stems(" ".join([i.title, *i.prompts]))) for i in items]
+    for shown, words in _phase_titles(spec):
+        want = set(content_stems(words))
+        if not any(len(want & s) >= needed(words) for s in said):
+            missing.append(shown)
+    total = sum(i.minutes for i in items)
+    short = [i for i in items if i.minutes < 1]
+    if total != minutes:
+        timing = f"adds up to {total} minutes, not {minutes}"
+    elif short:
+        timing = f"{_quote_title(short[0].title)} has {short[0].minutes} minutes"
+    else:
+        timing = f"{len(items)} items, {total} minutes in all"
+    return [
+        Check(
+            name="agenda-reads-naturally",
+            passed=natural is None,
+            detail=natural or "every prompt is a whole question or step",
+        ),
+        Check(
+            name="agenda-no-duplicates",
+            passed=repeated is None,
+            detail=f'asks "{repeated}" more than once' if repeated else "no prompt repeated",
+        ),
+        Check(
+            name="agenda-has-phase-items",
+            passed=not missing,
+            detail="misses " + ", ".join(f'"{m}"' for m in missing)
+            if missing
+            else "has every part of this kind of meeting",
+        ),
+        Check(
+            name="agenda-minutes-add-up",
+            passed=total == minutes and not short and bool(items),
+            detail=timing,
+        ),
+    ]
+
+
+def _agenda_problem(items: list[AgendaItem]) -> str | None:
+    for i in items:
+        found = heading_problem(i.title)
+        if found:
+            return f"in the title {_quote_title(i.title)}: {found}"
+        if not i.prompts:
+            return f"{_quote_title(i.title)} has no prompts"
+        for p in i.prompts:
+            found = problem(p, agenda=True)
+            if found:
+                return f"in {_quote_title(i.title)}: {found}"
+    return None
+
+
+def _quote_title(title: str) -> str:
+    return f'"{" ".join(title.split())[:60]}"'

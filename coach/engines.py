@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from coach.checks import Context, run_checks
+from coach.checks import Context, agenda_checks, agenda_context, run_checks
 from coach.models import Passage
 from coach.offline import compose_agenda, compose_drafts, extract_answer
 from coach.profiles import MentorCandidate, Profile
@@ -100,7 +100,7 @@ class OfflineEngine:
         self._settings = settings
 
     def answer(self, spec: PromptSpec, question: str, passages: list[Passage]) -> EngineResult:
-        """The passages' sentences closest to the question, in reading order, cited."""
+        """The sentence that answers the question, then distinct supporting points, cited."""
         from coach.embcache import cached_embed
         from coach.embeddings import get_embedder
 
@@ -109,10 +109,14 @@ class OfflineEngine:
         def embed(texts: list[str]) -> list[list[float]]:
             return cached_embed(self._settings.cache_dir, emb.name, texts, emb.embed_documents)
 
-        picked, cited = extract_answer(emb.embed_query(question), passages, embed)
-        lines = [spec.offline.intro]
-        for pi, sentence in picked:
-            lines.append(f"- {sentence} [{cited.index(pi) + 1}]")
+        vec = emb.embed_query(question)
+        picked, cited = extract_answer(vec, passages, embed, question=question)
+        if not picked:
+            return EngineResult(answer=spec.offline.none_found)
+        marked = [f"{sentence} [{cited.index(pi) + 1}]" for pi, sentence in picked]
+        lines = [marked[0]]
+        if marked[1:]:
+            lines += ["", spec.offline.intro, *(f"- {m}" for m in marked[1:])]
         return EngineResult(answer="\n".join(lines), cited=cited)
 
     def draft(
@@ -170,6 +174,47 @@ def split_subject(text: str) -> tuple[str | None, str]:
     return _clean(m.group(1)), _clean(m.group(2))
 
 
+_CITATION = re.compile(r"\[(\d{1,3})\]")
+_NOT_COVERED = re.compile(
+    r"(?:\bnot|n't|\bnever) (?:\w+ ){0,2}(cover|covered|covering|answer|answered|mention|"
+    r"mentioned|address|addressed|say|said|include|included)\b|\bno information\b|"
+    r"\bnot in the (guides|passages)\b",
+    re.IGNORECASE,
+)
+
+
+def _join_citations(text: str) -> str:
+    """'[1, 3]' and '[1][3]' as '[1] [3]', so every number is checked on its own."""
+    text = re.sub(
+        r"\[(\d{1,3}(?:\s*,\s*\d{1,3})+)\]",
+        lambda m: " ".join(f"[{n.strip()}]" for n in m.group(1).split(",")),
+        text,
+    )
+    return re.sub(r"\](?=\[\d)", "] ", text).strip()
+
+
+def answer_problems(text: str, passages: list[Passage], strong: float) -> list[str]:
+    """What is wrong with a model's answer, in plain words ([] when nothing is): citations
+    of passages that were not given, no citation at all, or "not covered" although a
+    passage's relevance is at least ``strong`` (below it, an uncited "not covered" is fine)."""
+    problems: list[str] = []
+    numbers = [int(n) for n in _CITATION.findall(text)]
+    bad = sorted({n for n in numbers if not 1 <= n <= len(passages)})
+    if bad:
+        names = ", ".join(f"[{n}]" for n in bad)
+        given = len(passages)
+        problems.append(f"it cites {names}, but only passages [1] to [{given}] were given")
+    top = max((p.relevance for p in passages), default=0.0)
+    declined = bool(_NOT_COVERED.search(text))
+    if not any(1 <= n <= len(passages) for n in numbers) and (top >= strong or not declined):
+        problems.append("it cites no passage")
+    if top >= strong and declined:
+        problems.append(
+            "it says the guides do not cover the question, but the passages given answer it"
+        )
+    return problems
+
+
 class ModelEngine:
     """OpenAI or any OpenAI-compatible server (through ``coach.openai_client``)."""
 
@@ -178,6 +223,9 @@ class ModelEngine:
     def __init__(self, settings: Settings, on_token: Tokens | None = None) -> None:
         self._settings = settings
         self._on_token = on_token
+        # what the current task has spent so far, kept when it fails so that the turn log
+        # still counts the tokens and repairs a fallback cost
+        self.spent = Usage()
 
     def _chat(self, system: str, user: str, usage: Usage, json_mode: bool = False) -> str:
         from coach.openai_client import chat
@@ -188,23 +236,38 @@ class ModelEngine:
         return done.text
 
     def answer(self, spec: PromptSpec, question: str, passages: list[Passage]) -> EngineResult:
-        """The model's answer; citations that name no retrieved passage are dropped."""
-        usage = Usage()
+        """The model's answer, checked (see ``answer_problems``) and repaired once if it
+        fails; citations renumbered in order of first use."""
+        usage = self.spent = Usage()
         system, user = spec.render(question=question, passages=passages_block(passages))
-        text = self._chat(system, user, usage)
+        text = _join_citations(self._chat(system, user, usage))
+        # Well above the "not covered" cut-off: passages this close do answer the question.
+        strong = min(1.0, self._settings.min_relevance + 0.2)
+        problems = answer_problems(text, passages, strong)
+        if problems:
+            usage.repairs += 1
+            repair = (
+                f"{user}\n\nYour previous answer failed these checks: {'; '.join(problems)}.\n"
+                f"<<<PREVIOUS ANSWER\n{text}\nPREVIOUS ANSWER>>>\n"
+                f"Rewrite it so that it passes every check: answer from the passages, and cite "
+                f"them only as [1] to [{len(passages)}] after the sentences they support."
+            )
+            text = _join_citations(self._chat(system, repair, usage))
+            problems = answer_problems(text, passages, strong)
+            if problems:
+                raise BadOutput(
+                    f"the model's answer failed checks after one repair ({'; '.join(problems)})"
+                )
         cited: list[int] = []
 
         def renumber(m: re.Match[str]) -> str:
-            n = int(m.group(1))
-            if not 1 <= n <= len(passages):
-                return ""
-            if n - 1 not in cited:
-                cited.append(n - 1)
-            return f"[{cited.index(n - 1) + 1}]"
+            n = int(m.group(1)) - 1
+            if n not in cited:
+                cited.append(n)
+            return f"[{cited.index(n) + 1}]"
 
-        text = re.sub(r"\s?\[(\d{1,3})\]", lambda m: (" " + r) if (r := renumber(m)) else "", text)
-        text = re.sub(r"[ \t]{2,}", " ", text).strip()
-        return EngineResult(answer=text, cited=cited, usage=usage)
+        text = _CITATION.sub(renumber, text)
+        return EngineResult(answer=text.strip(), cited=cited, usage=usage)
 
     def draft(
         self,
@@ -216,7 +279,7 @@ class ModelEngine:
         passages: list[Passage],
     ) -> EngineResult:
         """Model drafts, each checked, with one repair attempt for a draft that fails."""
-        usage = Usage()
+        usage = self.spent = Usage()
         limits = f"At most {ctx.limit} characters in the message."
         if ctx.subject_limit:
             limits += f" Subject line at most {ctx.subject_limit} characters."
@@ -260,23 +323,42 @@ class ModelEngine:
         minutes: int,
         passages: list[Passage],
     ) -> EngineResult:
-        """A JSON agenda from the model, accepted only if its minutes add up exactly."""
-        usage = Usage()
+        """A JSON agenda from the model that passes every agenda check (natural prompts,
+        none repeated, the phase's items, exact minutes), with one repair attempt."""
+        usage = self.spent = Usage()
         system, user = spec.render(
             me=_profile_block(me),
             mentor=_mentor_block(mentor),
             passages=passages_block(passages),
             minutes=str(minutes),
         )
+        ctx = agenda_context(spec, me, mentor)
         raw = self._chat(system, user, usage, json_mode=True)
-        try:
-            data = json.loads(raw[raw.find("{") : raw.rfind("}") + 1])
-            items = [AgendaItem.model_validate(i) for i in data["items"]]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise BadOutput(
-                f"the model's agenda was not valid JSON ({type(exc).__name__})"
-            ) from None
-        total = sum(i.minutes for i in items)
-        if not items or total != minutes or any(i.minutes < 1 or not i.prompts for i in items):
-            raise BadOutput(f"the model's agenda adds up to {total} minutes, not {minutes}")
+        items, failed = _judge_agenda(raw, spec, minutes, ctx)
+        if failed:
+            usage.repairs += 1
+            named = "; ".join(f"{c.name}: {c.detail}" for c in failed)
+            repair = (
+                f"{user}\n\nYour previous agenda failed these checks: {named}.\n"
+                f"<<<PREVIOUS AGENDA\n{raw}\nPREVIOUS AGENDA>>>\n"
+                "Rewrite it so that it passes every check. Answer with JSON only."
+            )
+            raw = self._chat(system, repair, usage, json_mode=True)
+            items, failed = _judge_agenda(raw, spec, minutes, ctx)
+            if failed:
+                said = "; ".join(c.detail for c in failed)
+                raise BadOutput(f"the model's agenda failed checks after one repair ({said})")
         return EngineResult(items=items, usage=usage)
+
+
+def _judge_agenda(
+    raw: str, spec: PromptSpec, minutes: int, ctx: Context
+) -> tuple[list[AgendaItem], list[Check]]:
+    """The agenda items in the model's JSON, and the checks they fail (none: usable)."""
+    try:
+        data = json.loads(raw[raw.find("{") : raw.rfind("}") + 1])
+        items = [AgendaItem.model_validate(i) for i in data["items"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        detail = f"it was not valid JSON ({type(exc).__name__})"
+        return [], [Check(name="valid-json", passed=False, detail=detail)]
+    return items, [c for c in agenda_checks(items, spec, minutes, ctx) if not c.passed]

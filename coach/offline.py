@@ -9,13 +9,29 @@ the sentences of the retrieved passages closest in meaning to the question, each
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 import numpy as np
 
 from coach.checks import Context, run_checks
 from coach.errors import CoachError
+from coach.language import (
+    DraftHistory,
+    Point,
+    aim_phrase,
+    article,
+    clean_text,
+    discussed_topic,
+    greeting_name,
+    headline_role,
+    learn_phrase,
+    lower_first,
+    parse_name,
+    read_note,
+    sent_when,
+    why_clause,
+)
 from coach.models import Passage
 from coach.profiles import MentorCandidate, Profile
 from coach.prompts import PromptSpec, all_prompts, placeholders
@@ -28,58 +44,85 @@ _DEPENDENT = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“(])")
-# Words that, first in a note, make it read as something the mentor did: "you wrote ...".
-_VERBS = set(
-    """wrote writes led leads spoke speaks built builds ran runs gave gives hosts hosted mentors
-    mentored started starts founded joined shared shares posted posts published won teaches
-    taught organised organized organises organizes manages managed created creates made makes
-    has had is was works worked moved switched grew grows coaches coached presented presents
-    leads studied studies helped helps launched launches designed designs spent manages
-    volunteers volunteered""".split()
-)
 
 
 class DraftError(CoachError, ValueError):
     """No draft of this kind can be made from these inputs; the message says what to change."""
 
 
-def _article(phrase: str) -> str:
-    if not phrase:
-        return ""
-    first = phrase.split()[0].lower()
-    if first in {"a", "an", "the", "my", "our", "head", "chief"} or phrase[0].isdigit():
-        return phrase
-    return ("an " if first[0] in "aeiou" else "a ") + phrase
+_BLOCK = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
+# Words a shortened phrase must not end on ("a data analyst moving into" reads cut off).
+_DANGLING = frozenset(
+    """a an the and or but of at in on for to with from by into as about my our your their
+    his her its this that who which where while""".split()
+)
 
 
-def _lower_first(text: str) -> str:
-    """'Data analyst' -> 'data analyst', but 'VP of Sales' and 'SQL' stay as they are."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
+@dataclass(frozen=True)
+class HistoryContext(Context):
+    """A draft's context with what is known of earlier contact (the checks ignore it)."""
+
+    history: DraftHistory | None = None
 
 
-def _words(text: str, n: int) -> str:
-    parts = text.split()
-    return " ".join(parts[:n]) + ("…" if len(parts) > n else "")
+def with_history(ctx: Context, history: DraftHistory | None) -> Context:
+    """``ctx`` carrying ``history``, for the offline composer's follow-ups and thank-yous."""
+    if history is None:
+        return ctx
+    values = {f.name: getattr(ctx, f.name) for f in fields(Context)}
+    return HistoryContext(**values, history=history)
 
 
-def _short_point(clause: str) -> str:
-    """The start of a note, long enough to hold the words that identify it."""
+def _cut_words(text: str, n: int) -> str:
+    """The first ``n`` words of ``text``, never ending on a word that needs another."""
+    words = text.split()[:n]
+    while len(words) > 1 and words[-1].lower().strip(",;:") in _DANGLING:
+        words.pop()
+    return " ".join(words).rstrip(",;:")
+
+
+def _short(point: Point, raw: str) -> Point:
+    """The shortest cut of ``point`` that still mentions ``raw`` for the checks."""
     from coach.checks import content_stems, needed
 
-    words = clause.split()
-    for n in range(1, len(words) + 1):
-        if len(set(content_stems(" ".join(words[:n])))) >= needed(clause):
-            return " ".join(words[:n]) + ("…" if n < len(words) else "")
-    return clause
+    stems, need = set(content_stems(raw)), needed(raw)
+    for cut in point.cuts():
+        if len(set(content_stems(cut.clause())) & stems) >= need:
+            return cut
+    return point
 
 
-def _clause(note: str) -> str:
-    """A note as a clause: 'wrote a post on X' -> 'you wrote a post on X'."""
-    note = note.rstrip(" .;")
-    first = note.split()[0].lower() if note.split() else ""
-    return f"you {_lower_first(note)}" if first in _VERBS or first.endswith("ed") else note
+def _sentences_within(text: str, limit: int) -> str:
+    """Whole sentences of ``text``, as many as fit in ``limit`` characters."""
+    out = ""
+    for s in re.split(r"(?<=[.!?])\s+", text):
+        if len(out) + len(s) + 1 > limit:
+            break
+        out = f"{out} {s}".strip()
+    return out
+
+
+def _field(text: str) -> str:
+    """A short field cleaned, without the ellipses that would read as text cut off."""
+    return re.sub(r"\s*(?:…|\.{3,})\s*", " ", clean_text(text)).strip(" ,;:")
+
+
+def _role(headline: str, org: str) -> str:
+    role = clean_text(headline_role(clean_text(headline)))
+    if len(role.split()) < 2 and not org:  # a one-word segment alone would not say enough
+        role = clean_text(headline_role(re.sub(r"\s*[|·•]\s*", ", ", clean_text(headline))))
+    return role
+
+
+def _about(point: Point, name: str) -> str:
+    """The point for the mentee to read: 'their post on X', 'they run the guild'."""
+    return point.topic(third=True, name=name) or point.third(name)
+
+
+def usable_points(mentor: MentorCandidate) -> list[tuple[str, Point]]:
+    """(note as written, the note understood) for each note that has something usable."""
+    pairs = [(raw, read_note(raw, mentor.name)) for raw in mentor.notes]
+    return [(raw, p) for raw, p in pairs if p is not None]
 
 
 @dataclass(frozen=True)
@@ -89,47 +132,94 @@ class Inputs:
     values: dict[str, str]
 
     @classmethod
-    def build(cls, me: Profile, mentor: MentorCandidate, swap_notes: bool = False) -> Inputs:
-        """Fill the template variables from the two profiles."""
-        notes = list(mentor.notes)
-        if swap_notes and len(notes) > 1:
-            notes[0], notes[1] = notes[1], notes[0]
-        goals = me.goals
-        head = _lower_first(me.headline)
+    def build(
+        cls,
+        me: Profile,
+        mentor: MentorCandidate,
+        swap_notes: bool = False,
+        history: DraftHistory | None = None,
+    ) -> Inputs:
+        """Fill the template variables from the two profiles (and what is known of earlier
+        contact), every note and field cleaned of markup and instruction-like text."""
+        points = usable_points(mentor)
+        if swap_notes and len(points) > 1:
+            points[0], points[1] = points[1], points[0]
+        m_first = greeting_name(mentor.name)
+        formal = greeting_name(mentor.name, formal=True)
+        goals = [g for g in (lower_first(_field(g.title)).rstrip(".") for g in me.goals) if g]
+        org = clean_text(me.organization)
+        head = _role(me.headline, org)
+        goal = goals[0] if goals else ""
+        why = why_clause(me.goals[0].why) if goal and me.goals[0].why else ""
+        mutual = _field(mentor.mutual_connection)
         v = {
-            "m_first": mentor.first_name,
+            "m_first": m_first,
             "m_name": mentor.name,
-            "m_role": _lower_first(mentor.headline),
-            "m_org": mentor.organization,
-            "me_first": me.first_name,
-            "me_name": me.name,
-            "me_role": _article(head),
-            "me_role_short": _article(_words(head, 4).rstrip("…")),
-            "me_org": me.organization,
-            "point1": _clause(notes[0]),
-            "point1_short": _short_point(_clause(notes[0])),
-            "point2": _clause(notes[1]) if len(notes) > 1 else "",
-            "goal": _lower_first(goals[0].title.rstrip(".")) if goals else "",
-            "goal_short": _words(_lower_first(goals[0].title.rstrip(".")), 6) if goals else "",
-            "goal2": _lower_first(goals[1].title.rstrip(".")) if len(goals) > 1 else "",
-            "why": _lower_first(goals[0].why.rstrip(".")) if goals and goals[0].why else "",
-            "offer": " and ".join(me.offer[:2]),
-            "mutual": mentor.mutual_connection,
+            "m_role": clean_text(headline_role(clean_text(mentor.headline))).replace("|", ""),
+            "m_org": clean_text(mentor.organization),
+            "m_formal": formal if parse_name(mentor.name).title and formal != m_first else "",
+            "me_first": greeting_name(me.name),
+            "me_name": parse_name(me.name).plain,
+            "me_role": article(head),
+            "me_role_short": article(_cut_words(head, 4)),
+            "me_org": org,
+            "goal": goal,
+            "goal_short": _cut_words(goal, 8),
+            "goal_do": goal if aim_phrase(goal).startswith("working to ") else "",
+            "goal2": goals[1] if len(goals) > 1 else "",
+            "aim": aim_phrase(goal) if goal else "",
+            "learn": learn_phrase(goal) if goal else "",
+            "why": why,
+            "offer": " and ".join(o for o in (clean_text(o) for o in me.offer[:2]) if o),
+            "mutual": mutual if re.search(r"[^\W\d_]{2}", mutual) else "",
+            "sent_when": sent_when(history),
+            "discussed": discussed_topic(history.discussed) if history else "",
             "ask": "",
             "minutes": "",
         }
+        for n, (raw, point) in enumerate(points[:2], 1):
+            short = _short(point, raw)
+            if len(point.clause()) > 160:  # a long note: its identifying clause, the rest kept
+                point = Point(short.form, short.words, short.lead, short.has_verb, point.rest)
+            if n == 2:
+                v["point2"] = point.clause()
+                continue
+            v.update(
+                point1=point.clause(),
+                point1_short=short.clause(),
+                noticed1=point.noticed(),
+                noticed1_short=short.noticed(),
+                topic1=point.topic(),
+                more1=_sentences_within(point.more(), 400),
+                about1=_about(point if len(point.clause()) <= 120 else short, m_first),
+            )
         return cls(v)
+
+    def _filled(self, option: str) -> bool:
+        return all(self.values.get(n) for n in placeholders(option))
 
     def fill(self, template: str) -> str | None:
         """The template filled in, or None when it needs a value these inputs lack.
 
-        ``A || B`` means: A if these inputs can fill it, else B.
+        ``A || B`` means: A if these inputs can fill it, else B. ``[[A || B]]`` is an
+        optional part: A, else B, else nothing.
         """
-        for option in template.split(" || "):
-            names = placeholders(option)
-            if all(self.values.get(n) for n in names):
-                return option.format(**{n: self.values[n] for n in names})
+
+        def part(m: re.Match[str]) -> str:
+            return next((alt for alt in m.group(1).split(" || ") if self._filled(alt)), "")
+
+        for option in _BLOCK.sub(part, template).split(" || "):
+            if self._filled(option):
+                names = placeholders(option)
+                text = option.format(**{n: self.values[n] for n in names})
+                return _tidy(text)
         return None
+
+
+def _tidy(text: str) -> str:
+    """Spaces left by an optional part that was not filled."""
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"(?<=\S)[ \t]{2,}", " ", text).strip()
 
 
 @lru_cache(maxsize=1)
@@ -145,14 +235,45 @@ def allowed_words() -> frozenset[str]:
     return frozenset(words)
 
 
+def refuse_unusable(me: Profile, mentor: MentorCandidate) -> None:
+    """Raise DraftError, saying what to write instead, when the mentor's name is only a
+    title, a name holds markup, or none of the notes holds anything a message could say."""
+    p = parse_name(mentor.name)
+    if p.title and not (p.first or p.last or p.nickname):
+        raise DraftError(
+            f"'{mentor.name}' is a title, not a name: write the person's full name (for "
+            "example 'Dr. Anna Weiss') so the coach can greet them."
+        )
+    for who, name in (("the person's", mentor.name), ("your", me.name)):
+        if clean_text(name) != " ".join(name.split()):
+            raise DraftError(
+                f"'{name}' holds markup or code: write {who} name as it is said (for example "
+                "'Anna Weiss'), and the coach will greet and sign with it."
+            )
+    if not re.search(r"[^\W\d_]", greeting_name(mentor.name)):
+        raise DraftError(
+            f"'{mentor.name}' does not read as a name: write the person's name as you would "
+            "greet them (for example 'Anna Weiss') so the coach can address them."
+        )
+    if not usable_points(mentor):
+        first = greeting_name(mentor.name)
+        raise DraftError(
+            f"The notes about {first} hold only markup or instructions, nothing a message "
+            f"can mention. Rewrite the note about {first} as something you noticed, e.g. "
+            "'wrote a post on …' or 'we met at the alumni dinner'."
+        )
+
+
 def compose_drafts(
     spec: PromptSpec, me: Profile, mentor: MentorCandidate, ctx: Context, count: int
 ) -> list[tuple[str, str | None, list[Check]]]:
     """Up to ``count`` distinct drafts that pass every check, best first."""
+    refuse_unusable(me, mentor)
+    history = ctx.history if isinstance(ctx, HistoryContext) else None
     out: list[tuple[str, str | None, list[Check]]] = []
     seen: set[str] = set()
     for swap in (False, True):
-        inputs = Inputs.build(me, mentor, swap_notes=swap)
+        inputs = Inputs.build(me, mentor, swap_notes=swap, history=history)
         subjects: list[str | None] = [
             s for s in (inputs.fill(t) for t in spec.offline.subject) if s
         ] or [None]
@@ -171,7 +292,8 @@ def compose_drafts(
                     return out
     if not out:
         raise DraftError(
-            f"Could not write a {spec.kind} that fits {ctx.limit} characters from these inputs. "
+            f"Could not write {article(spec.kind)} that fits {ctx.limit} characters from these "
+            "inputs. "
             "Shorten the first note about the mentor, or your headline, and try again."
         )
     return out
@@ -206,13 +328,71 @@ def compose_agenda(
     return out
 
 
+_LIST_ITEM = re.compile(r"^(?:[-*•+]|\d{1,2}[.)])\s+")
+_BOLD_LABEL = re.compile(r"^\*\*(.+?)\*\*")
+
+
+def _plain(line: str) -> str:
+    return re.sub(r"\*\*|__|`", "", line).strip()
+
+
+def _list_labels(lines: list[str]) -> list[str]:
+    """The labels of the list that starts ``lines``: each item's bold label, or the whole
+    item when it is short; [] when the list cannot be summed up that way."""
+    labels: list[str] = []
+    for line in lines:
+        item = _LIST_ITEM.match(line)
+        if not item:
+            if line or labels:
+                break
+            continue
+        body = line[item.end() :]
+        bold = _BOLD_LABEL.match(body)
+        label = bold.group(1) if bold else _plain(body)
+        label = re.sub(r"\s*\([^)]*\)", "", label).strip(" .:;,")
+        long_item = not bold and len(body.split()) > 6
+        if not label or label[0].isdigit() or len(label.split()) > 6 or long_item:
+            return []
+        first = label.split()[0]
+        # "Specific" -> "specific", but "LinkedIn" and "SMART" keep their capitals
+        labels.append(label[0].lower() + label[1:] if first[1:].islower() else label)
+    return labels
+
+
 def sentences(text: str) -> list[str]:
-    """Split a passage into sentences (keeping list items as their own lines)."""
+    """Split a passage into sentences, list items as their own lines; headings, quoted
+    examples and tables left out. A sentence that opens a list with a colon comes whole as
+    well, with the list's labels: "The four phases are: building the relationship, ...".
+    """
     out: list[str] = []
-    for line in text.splitlines():
-        line = re.sub(r"\*\*|__|`", "", line).strip().lstrip("-*•0123456789.) ").strip()
-        out.extend(s.strip() for s in _SENTENCE.split(line) if len(s.strip()) > 25)
+    lines = [line.strip() for line in text.splitlines()]
+    for n, line in enumerate(lines):
+        if not line or line.startswith(("#", ">", "|")):
+            continue
+        item = _LIST_ITEM.match(line)
+        plain = _plain(line[item.end() :] if item else line)
+        parts = [s.strip() for s in _SENTENCE.split(plain) if len(s.strip()) > 25]
+        out.extend(parts)
+        if not parts or item:
+            continue
+        # A list of labelled items after a paragraph spells out what its first sentence
+        # names, so that sentence carries the labels ("SMART is a checklist ...: specific,
+        # measurable, ...").
+        labels = _list_labels(lines[n + 1 :])
+        joined = ", ".join(labels[:-1]) + " and " + labels[-1] if labels else ""
+        if parts[-1].endswith(":") and len(labels) >= 2:
+            out.append(f"{parts[-1]} {joined}.")
+        elif len(labels) >= 3 and parts[0].endswith(".") and _LIST_ITEM.match(_next(lines, n)):
+            out[-len(parts)] = f"{parts[0][:-1]}: {joined}."
     return out
+
+
+def _next(lines: list[str], n: int) -> str:
+    return next((line for line in lines[n + 1 :] if line), "")
+
+
+def _same_point(a: set[str], b: set[str]) -> bool:
+    return len(a & b) >= 0.6 * min(len(a), len(b))
 
 
 def extract_answer(
@@ -220,34 +400,50 @@ def extract_answer(
     passages: list[Passage],
     embed: object,
     max_sentences: int = 4,
+    question: str = "",
 ) -> tuple[list[tuple[int, str]], list[int]]:
-    """The sentences that best answer the question: (passage index, sentence) in reading
-    order, and the passage indexes cited, in order of first citation."""
+    """The sentences that answer the question, the one that answers it best first, then
+    distinct supporting points: (passage index, sentence) in that order, and the passage
+    indexes cited, in order of first citation."""
+    from coach.answering import fit, is_fragment, read_question
+
     # Passages much weaker than the best one would only dilute the answer.
     top = max((p.relevance for p in passages), default=0.0)
-    usable = [p for p in passages[:3] if p.relevance >= 0.8 * top] or passages[:1]
-    cands = [(pi, si, s) for pi, p in enumerate(usable) for si, s in enumerate(sentences(p.text))]
+    usable = [i for i, p in enumerate(passages[:4]) if p.relevance >= 0.8 * top] or [0]
+    cands: list[tuple[int, int, str]] = []
+    for pi in usable[: len(passages)]:
+        found = [s for s in sentences(passages[pi].text) if not is_fragment(s)]
+        cands += [(pi, si, s) for si, s in enumerate(found) if s not in {c[2] for c in cands}]
     if not cands:
         return [], []
     vecs = np.asarray(embed([c[2] for c in cands]), dtype=np.float32)  # type: ignore[operator]
     sims = vecs @ np.asarray(question_vec, dtype=np.float32)
-    # The best passage leads (a small bonus keeps the answer anchored in it), and a sentence
-    # that leans on the one before it ("But...", "This means...") reads badly alone.
-    sims += np.array(
-        [(0.05 if c[0] == 0 else 0.0) - (0.12 if _DEPENDENT.match(c[2]) else 0.0) for c in cands],
-        dtype=np.float32,
-    )
+    q = read_question(question)
+    # The best-ranked passage and a section's opening sentence (the guides put the answer
+    # first) lead; a sentence that leans on the one before ("But...", "This means...")
+    # reads badly alone; then the question's own rules (``coach.answering``).
+    scores = [
+        float(sim)
+        + (0.05 if pi == usable[0] else 0.0)
+        + (0.03 if si == 0 else 0.0)
+        - (0.12 if _DEPENDENT.match(s) else 0.0)
+        + fit(q, s, passages[pi].section, best=pi == usable[0])
+        for sim, (pi, si, s) in zip(sims, cands)
+    ]
+    order = sorted(range(len(cands)), key=lambda i: -scores[i])
+    words = [set(_WORD.findall(c[2].lower())) for c in cands]
     chosen: list[int] = []
-    per_passage: dict[int, int] = {}
-    for i in np.argsort(-sims):
+    for i in order:
         pi = cands[i][0]
-        if per_passage.get(pi, 0) >= 2:
+        if chosen and scores[i] < scores[chosen[0]] - 0.2:
+            break  # the rest is too far from the question to support the answer
+        if sum(cands[j][0] == pi for j in chosen) >= 2 or any(
+            float(vecs[i] @ vecs[j]) > 0.85 or _same_point(words[i], words[j]) for j in chosen
+        ):
             continue
-        chosen.append(int(i))
-        per_passage[pi] = per_passage.get(pi, 0) + 1
+        chosen.append(i)
         if len(chosen) >= max_sentences:
             break
-    chosen.sort(key=lambda i: (cands[i][0], cands[i][1]))
     picked = [(cands[i][0], cands[i][2]) for i in chosen]
     cited: list[int] = []
     for pi, _ in picked:

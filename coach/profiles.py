@@ -33,8 +33,9 @@ GOAL_WHY_MAX = 500
 MEASURE_MAX = 160
 """How you will know a goal is met (kept with the goal in the workbook)."""
 NOTE_MIN = 3
-NOTE_MAX = 200
-"""One specific point you noticed about a candidate."""
+NOTE_MAX = 2000
+"""One specific point you noticed about a candidate: a line, or a paragraph pasted whole
+(the coach uses its identifying clause in short notes and the rest in e-mails)."""
 NOTES_MAX = 8
 GOALS_MAX = 5
 OFFERS_MAX = 10
@@ -61,8 +62,10 @@ class _Person(_Strict):
 
     @property
     def first_name(self) -> str:
-        """The first word of the name, used in greetings and sign-offs."""
-        return self.name.split()[0]
+        """The given name, used in greetings and sign-offs ('Dr. Anna Weiss' -> 'Anna')."""
+        from coach.language_names import first_name
+
+        return first_name(self.name)
 
     @classmethod
     def from_yaml(cls: type[P], path: str | Path) -> P:

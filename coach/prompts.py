@@ -26,7 +26,8 @@ class PromptError(CoachError):
 # Variables the offline engine fills for drafts and agendas (see coach/offline.py).
 OFFLINE_VARS = frozenset(
     """m_first m_name m_role m_org me_first me_name me_role me_role_short me_org point1
-    point1_short point2 goal goal_short goal2 why offer mutual ask minutes""".split()
+    point1_short point2 goal goal_short goal2 why offer mutual ask minutes m_formal noticed1
+    noticed1_short topic1 more1 about1 learn aim goal_do sent_when discussed""".split()
 )
 
 
@@ -116,6 +117,14 @@ def _load_file(path: Path) -> PromptSpec:
         raise PromptError(f"{path.name}: {exc}") from None
     if spec.name != path.stem:
         raise PromptError(f"{path.name}: 'name' is {spec.name!r}, expected {path.stem!r}")
+    from coach.checks import CHECKS
+
+    unknown = [c for c in spec.checks if c not in CHECKS]
+    if unknown:
+        raise PromptError(
+            f"{path.name}: 'checks' names {unknown[0]!r}, which is not a check; "
+            f"use one of {', '.join(CHECKS)}"
+        )
     return spec
 
 

@@ -64,5 +64,23 @@ class Agenda(_Result):
     title: str
     items: list[AgendaItem]
     citations: list[Passage] = []
+    checks: list[Check] = []
     provider: str = "offline"
     fallback_reason: str | None = None
+
+
+class GoalSuggestion(_Result):
+    """Sharper wording for a goal (None when there is nothing to add) and why, in plain
+    words: what changed, and what the person still has to decide."""
+
+    goal: str
+    suggestion: str | None
+    reason: str
+    citations: list[Passage] = []
+    provider: str = "offline"
+    fallback_reason: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The suggestion and the reason, one per line."""
+        return "\n".join(x for x in (self.suggestion, self.reason) if x)

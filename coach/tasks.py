@@ -7,6 +7,7 @@ call in the turn log.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from collections.abc import Callable
@@ -18,13 +19,16 @@ from coach.engines import (
     EngineResult,
     ModelEngine,
     OfflineEngine,
+    Usage,
     passages_block,
 )
 from coach.errors import CoachError
+from coach.language import DraftHistory
 from coach.models import Passage
+from coach.offline import with_history
 from coach.profiles import MentorCandidate, Profile, ProfileError
 from coach.prompts import PromptSpec, get_prompt
-from coach.results import Agenda, Answer, Draft
+from coach.results import Agenda, Answer, Draft, GoalSuggestion
 from coach.settings import Settings, get_settings
 from coach.turnlog import Turn, record
 
@@ -63,11 +67,14 @@ def _run(
     engine_name = settings.engine()
     fallback: str | None = None
     result: EngineResult | None = None
+    spent = Usage()  # by a model attempt that failed
     if engine_name == "openai":
+        model = ModelEngine(settings, on_token)
         try:
-            result = call(ModelEngine(settings, on_token))
+            result = call(model)
         except (ModelServerError, BadOutput) as exc:
             fallback = _fallback_reason(exc)
+            spent = model.spent
     if result is None:
         result = call(OfflineEngine(settings))
         engine_name = "offline"
@@ -81,10 +88,10 @@ def _run(
             model=settings.model if engine_name == "openai" else None,
             passage_ids=[p.id for p in passages],
             latency_ms=(time.perf_counter() - start) * 1000,
-            prompt_tokens=result.usage.prompt_tokens,
-            completion_tokens=result.usage.completion_tokens,
+            prompt_tokens=result.usage.prompt_tokens + spent.prompt_tokens,
+            completion_tokens=result.usage.completion_tokens + spent.completion_tokens,
             fallback_reason=fallback,
-            repairs=result.usage.repairs,
+            repairs=result.usage.repairs + spent.repairs,
         ),
     )
     return result, engine_name, fallback
@@ -105,11 +112,13 @@ def ask(question: str, *, on_token: Callable[[str], None] | None = None) -> Answ
     result, engine, fallback = _run(
         settings, "ask", spec, relevant, lambda e: e.answer(spec, question, relevant), on_token
     )
+    # an answer that cites nothing is the engine saying the guides do not cover it
     return Answer(
         text=result.answer,
         citations=[relevant[i] for i in result.cited],
         provider=engine,
         fallback_reason=fallback,
+        covered=bool(result.cited),
     )
 
 
@@ -143,11 +152,13 @@ def draft(
     *,
     alternatives: int = 1,
     on_token: Callable[[str], None] | None = None,
+    history: DraftHistory | None = None,
 ) -> Draft:
     """Draft outreach of ``kind`` from ``me`` to ``mentor``: checked, cited, never sent.
 
     ``alternatives`` (1 to 3) asks for that many versions; the first is the draft, the
-    others are in ``Draft.alternatives``.
+    others are in ``Draft.alternatives``. ``history`` (when the first message went, what a
+    meeting covered) lets a follow-up or thank-you say so; without it they claim no time.
     """
     if kind not in DRAFT_KINDS:
         raise CoachError(f"unknown draft kind {kind!r}; choose one of {', '.join(DRAFT_KINDS)}")
@@ -160,7 +171,7 @@ def draft(
         )
     settings = get_settings()
     spec = get_prompt(f"draft-{kind}")
-    ctx = _context(kind, me, mentor, settings)
+    ctx = with_history(_context(kind, me, mentor, settings), history)
     passages = _search(spec.retrieve, 3)
     result, engine, fallback = _run(
         settings,
@@ -203,54 +214,135 @@ def agenda(phase: str, me: Profile, mentor: MentorCandidate, minutes: int = 45) 
         lambda e: e.agenda(spec, me, mentor, minutes, passages),
         None,
     )
+    from coach.checks import agenda_checks, agenda_context
+
+    checks = agenda_checks(result.items, spec, minutes, agenda_context(spec, me, mentor))
     return Agenda(
         phase=phase,
         minutes=minutes,
         title=f"{PHASE_TITLES[phase]}: {me.first_name} and {mentor.first_name}",
         items=result.items,
         citations=passages,
+        checks=checks,
         provider=engine,
         fallback_reason=fallback,
     )
 
 
-_DATE = re.compile(
-    r"\b(by|before|until|in)\s+(\w+\s+)?(\d{4}|january|february|march|april|may|june|july|"
-    r"august|september|october|november|december|spring|summer|autumn|fall|winter|q[1-4]|"
-    r"the end of|next)\b",
-    re.IGNORECASE,
-)
+_REASON_KEYS = (
+    "done added-measure added-date added-both missing-measure missing-date missing-both vague "
+    "verb-first date-passed date-conflict refuse-short refuse-junk refuse-long refuse-measure"
+).split()
 
 
-def refine_goal(goal: str) -> Answer:
-    """Suggestions that make a development goal SMART, with the guide that explains it."""
-    text = " ".join(str(goal).split())
-    if len(text) < 3:
-        raise ProfileError("write the goal in a few words first")
-    settings = get_settings()
+def _reply_line(reply: str, label: str) -> str | None:
+    """The text after ``label:`` on a line of the model's reply ("**Why:** ..." too)."""
+    m = re.search(rf"^[\W_]*{label}[\W_]*:\s*(.+?)\s*$", reply, re.IGNORECASE | re.MULTILINE)
+    return m.group(1).strip(" *_\"'“”") if m else None
+
+
+def _model_wording(
+    settings: Settings,
+    spec: PromptSpec,
+    values: dict[str, str],
+    facts: list[str],
+    result: EngineResult,
+) -> tuple[str | None, str]:
+    """The model's rewrite and why, checked; :class:`BadOutput` when it cannot be shown.
+    The tokens it used are added to ``result.usage``."""
+    from coach.goals import check_model_wording
+    from coach.openai_client import chat
+
+    system, user = spec.render(**values)
+    done = chat(settings, system, user)
+    result.usage.prompt_tokens += done.prompt_tokens
+    result.usage.completion_tokens += done.completion_tokens
+    suggestion = _reply_line(done.text, "suggestion")
+    reason = _reply_line(done.text, "why")
+    if not suggestion:
+        raise BadOutput("the model's reply had no 'Suggestion:' line")
+    if not reason or len(reason.split()) > 60:
+        raise BadOutput("the model's reply had no short 'Why:' line")
+    if suggestion.lower().rstrip(".") in {"none", "no change", "n/a"}:
+        return None, reason
+    problem = check_model_wording(suggestion, facts)
+    if problem:
+        raise BadOutput(f"the model's rewrite was not usable: {problem}")
+    if suggestion.casefold().rstrip(".") == values["goal"].casefold().rstrip("."):
+        return None, reason
+    return suggestion, reason
+
+
+def refine_goal(
+    goal: str,
+    *,
+    why: str = "",
+    measure: str = "",
+    target_date: dt.date | str | None = None,
+    today: dt.date | None = None,
+) -> GoalSuggestion:
+    """A sharper, SMART wording of ``goal`` from its parts (what, ``measure``,
+    ``target_date``), with the reason and the guide that explains it.
+
+    Nothing is invented: a part that is missing is left out of the wording and named in
+    the reason. A model's rewrite that is too long, has a placeholder or a number or date
+    the inputs lack is replaced by the offline one, saying why in ``fallback_reason``.
+    """
+    from coach.goals import clean, format_date, reasons, refusal, suggest_wording
+    from coach.prompts import PromptError
+
     spec = get_prompt("refine-goal")
-    passages = _search(spec.retrieve, 2)
-    tips = spec.offline.advice
-    missing = []
-    if len(text.split()) < 5:
-        missing.append(tips[0])
-    if not re.search(r"\d|\bone\b|\btwo\b|\bthree\b|\bfirst\b", text, re.IGNORECASE):
-        missing.append(tips[1])
-    if not _DATE.search(text):
-        missing.append(tips[2])
-    fallback = None
-    if settings.engine() == "openai":
-        from coach.openai_client import ModelServerError, chat
-
+    texts = reasons(spec.offline.advice)
+    missing = [k for k in _REASON_KEYS if k not in texts]
+    if missing:
+        raise PromptError(f"prompts/refine-goal.yaml: offline.advice lacks {missing}")
+    text = clean(goal)
+    refused = refusal(text)
+    if refused:
+        raise ProfileError(texts[refused])
+    measure = clean(measure)
+    if measure and refusal(measure if len(measure) >= 3 else "...") is not None:
+        raise ProfileError(texts["refuse-measure"])
+    if isinstance(target_date, str):
         try:
-            system, user = spec.render(goal=text, passages=passages_block(passages))
-            reply = chat(settings, system, user).text.strip()
-            return Answer(text=reply, citations=passages, provider="openai")
-        except ModelServerError as exc:
-            fallback = _fallback_reason(exc)
-    body = (
-        "This goal is specific, measurable and time-bound."
-        if not missing
-        else "\n".join(f"- {m}" for m in missing)
+            target_date = dt.date.fromisoformat(target_date) if target_date.strip() else None
+        except ValueError:
+            raise ProfileError(
+                f"target date {target_date!r} is not a date: write it as YYYY-MM-DD"
+            ) from None
+    offline = suggest_wording(text, measure=measure, target_date=target_date, today=today)
+    offline_reason = " ".join(texts[k] for k in offline.keys)
+    settings = get_settings()
+    passages = _search(spec.retrieve, 2)
+    date = format_date(target_date) if target_date else ""
+    values = {
+        "goal": text,
+        "measure": measure,
+        "date": date,
+        "why": clean(why),
+        "passages": passages_block(passages),
+    }
+    facts = [text, measure, date, target_date.isoformat() if target_date else "", values["why"]]
+    out: list[tuple[str | None, str]] = []
+
+    def call(engine: Engine) -> EngineResult:
+        # Not an Engine method: the wording is composed here and in coach.goals, and _run
+        # still gives it the same fallback and turn log as every other task.
+        result = EngineResult()
+        if engine.name == "openai":
+            out.append(_model_wording(settings, spec, values, facts, result))
+        else:
+            out.append((offline.suggestion, offline_reason))
+        result.answer = out[-1][0] or ""
+        return result
+
+    _result, engine, fallback = _run(settings, "refine-goal", spec, passages, call, None)
+    suggestion, reason = out[-1]
+    return GoalSuggestion(
+        goal=text,
+        suggestion=suggestion,
+        reason=reason,
+        citations=passages,
+        provider=engine,
+        fallback_reason=fallback,
     )
-    return Answer(text=body, citations=passages, provider="offline", fallback_reason=fallback)

@@ -22,7 +22,7 @@ def test_the_examples_load():
         ("name: Ann\nnotes: []\n", "'notes'"),
         ("name: ''\nnotes: [led the app team]\n", "'name'"),
         ("name: Ann\nnotes: [led the app team]\nrelation: sideways\n", "'relation'"),
-        ("name: Ann\nnotes: ['" + "x" * 300 + "']\n", "'notes.0'"),
+        ("name: Ann\nnotes: ['" + "x" * 2100 + "']\n", "'notes.0'"),
         ("- just\n- a list\n", "expected 'key: value' lines"),
         ("name: [unclosed\n", "not valid YAML at line"),
     ],

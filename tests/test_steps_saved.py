@@ -503,9 +503,9 @@ def test_plain_messages_name_fields_the_way_people_do():
     from coach.profiles import MentorCandidate, Profile, explain, say_what_to_fix
 
     with pytest.raises(ValidationError) as err:
-        MentorCandidate(name="Ann", notes=["ok point", "x" * 230], relation="outside")
+        MentorCandidate(name="Ann", notes=["ok point", "x" * 2030], relation="outside")
     said = say_what_to_fix(err.value)
-    assert said == "Point 2 you noticed is 230 characters long; the limit is 200, so cut 30."
+    assert said == "Point 2 you noticed is 2030 characters long; the limit is 2000, so cut 30."
     assert "'notes.1'" in explain(err.value, "mentor.yaml")  # the CLI still names the key
     with pytest.raises(ValidationError) as err:
         Profile(name="", goals=[{"title": "ab"}])

@@ -27,6 +27,13 @@ def add_commands(sub: Any) -> None:
     d.add_argument("--me", type=Path, required=True, help="your profile (see examples/me.yaml)")
     d.add_argument("--mentor", type=Path, required=True, help="the mentor (examples/mentor.yaml)")
     d.add_argument("--alternatives", type=int, default=1, choices=[1, 2, 3])
+    d.add_argument(
+        "--sent",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="for a follow-up or thank-you: the day the first message was sent",
+    )
+    d.add_argument("--discussed", metavar="TEXT", help="for a thank-you: what the meeting covered")
     d.add_argument("--json", action="store_true")
     d.set_defaults(func=cmd_draft)
 
@@ -41,9 +48,25 @@ def add_commands(sub: Any) -> None:
     g.add_argument("--json", action="store_true")
     g.set_defaults(func=cmd_agenda)
 
+    r = sub.add_parser("refine-goal", help="suggest sharper, SMART wording for a development goal")
+    r.add_argument("goal", metavar="GOAL", help="the goal in your own words, in quotes")
+    r.add_argument("--measure", default="", help="how you will know it is done")
+    r.add_argument("--by", type=_date, metavar="YYYY-MM-DD", help="your target date")
+    r.add_argument("--why", default="", help="why the goal matters to you")
+    r.add_argument("--json", action="store_true", help="print the suggestion as JSON")
+    r.set_defaults(func=cmd_refine_goal)
+
     doc = sub.add_parser("doctor", help="what is configured and reachable (secrets masked)")
     doc.add_argument("--json", action="store_true")
     doc.set_defaults(func=cmd_doctor)
+
+
+def _date(text: str) -> dt.date:
+    """A YYYY-MM-DD argument, or an error argparse shows with the option's name."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-03") from None
 
 
 def _dump(data: object) -> None:
@@ -107,6 +130,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_refine_goal(args: argparse.Namespace) -> int:
+    """Suggest a SMART rewording of a goal, with what changed and what is still missing."""
+    from coach.tasks import refine_goal
+
+    found = refine_goal(args.goal, why=args.why, measure=args.measure, target_date=args.by)
+    if args.json:
+        _dump(found.model_dump(mode="json"))
+        return 0
+    if found.suggestion:
+        print(f"Suggestion: {found.suggestion}")
+    print(found.reason)
+    _sources(found.citations)
+    _engine_line(found.provider, found.fallback_reason)
+    return 0
+
+
 def cmd_draft(args: argparse.Namespace) -> int:
     """Draft outreach and show its checks and sources."""
     from coach.profiles import MentorCandidate, Profile
@@ -114,7 +153,14 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
     me, mentor = Profile.from_yaml(args.me), MentorCandidate.from_yaml(args.mentor)
     stream = _streamer(args)
-    result = draft(args.kind, me, mentor, alternatives=args.alternatives, on_token=stream)
+    history = None
+    if args.sent or args.discussed:
+        from coach.language import DraftHistory
+
+        history = DraftHistory(args.sent, dt.date.today(), args.discussed or "")
+    result = draft(
+        args.kind, me, mentor, alternatives=args.alternatives, on_token=stream, history=history
+    )
     if args.json:
         _dump(result.model_dump(mode="json"))
         return 0
