@@ -9,9 +9,15 @@ Run by ``mentor-coach serve`` as ``python -m coach.server``. On top of Voilà it
 - ``/facilitator/<key>``: the same for a cohort's facilitator key and the dashboard;
 - a guard in front of every page: with ``--workshop`` a workbook needs a valid seat, and
   the facilitator dashboard always needs a valid facilitator key (a seat is not enough);
-- request logs with those secrets cut out;
+- every log line (tornado's and jupyter_server's too) with those secrets and kernel ids
+  cut out (``coach.server_guard.install_redaction``);
+- a limit on open pages (a kernel each) per seat and per server, and kernels that answer
+  only the seat whose page started them: its websocket, its shutdown, its API
+  (``coach.server_kernels``);
+- a limit on wrong links per address, and a question before a link from another site
+  replaces the seat this browser holds;
 - a kernel websocket that speaks only the protocol Voilà's pages use (see
-  :class:`KernelSocketHandler`).
+  ``coach.server_kernels.KernelSocketHandler``).
 
 A refused request gets a short friendly page and never starts a kernel.
 """
@@ -20,22 +26,47 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 import sys
+from functools import partial
 from typing import Any
 
 import tornado.web
+from jupyter_server.services.kernels.handlers import KernelHandler
 from traitlets import Bool, Int, List, Unicode
 from voila.app import Voila
+from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from coach.server_guard import (
+    Guesses,
+    KernelSeats,
+    RecordingKernels,
+    Ticket,
+    cross_site,
+    default_max_kernels,
+    friendly_page,
+    guessing,
+    install_redaction,
+    is_facilitator_page,
+    normalise_page,
+    redact,
+    send_page,
+)
+from coach.server_kernels import (
+    KernelApiHandler,
+    KernelSocketHandler,
+    PageClosedHandler,
+    QuerySocketHandler,
+)
 from coach.workshop import (
     FACILITATOR_COOKIE,
     SEAT_COOKIE,
+    TOKEN,
+    cookie_value,
     facilitator_from_cookies,
     seat_from_cookies,
 )
@@ -43,14 +74,8 @@ from coach.workshop import (
 APP = "app.ipynb"
 FIRST_PAGE = ""  # the app, at the server's own address
 DASHBOARD = "voila/render/facilitator/dashboard.ipynb"
-V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
-_SECRET_PATH = re.compile(r"/(join|facilitator)/[^/?#\s]*")
 _access = logging.getLogger("tornado.access")
-
-
-def redact(uri: str) -> str:
-    """A request address with join tokens and facilitator keys replaced by ``…``."""
-    return _SECRET_PATH.sub(lambda m: f"/{m.group(1)}/…", uri)
+__all__ = ["WorkbookServer", "main", "redact"]
 
 
 def log_request(handler: tornado.web.RequestHandler) -> None:
@@ -66,23 +91,18 @@ def log_request(handler: tornado.web.RequestHandler) -> None:
     )
 
 
-def friendly_page(title: str, message: str) -> str:
-    """A small page of our own words (escaped all the same)."""
-    return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>Mentor Workbook: {html.escape(title)}</title>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        "<style>body{font-family:system-ui,sans-serif;max-width:36em;margin:4em auto;"
-        "padding:0 1em;line-height:1.5;color:#222}h1{font-size:1.4em}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></body></html>"
-    )
-
-
 class _SecretLinkHandler(tornado.web.RequestHandler):
-    """Shared by the join and facilitator links: check, set the cookie, redirect."""
+    """Shared by the join and facilitator links: check, set the cookie, redirect.
+
+    The secret is checked and kept in the cookie in one canonical form (surrounding
+    blanks, from a link copied out of an e-mail, dropped): anything else than the token
+    alphabet is a link that does not work, never an error.
+    """
 
     cookie = ""
     target = ""
+    confirm_title = ""
+    confirm_message = ""
 
     def initialize(self, base_url: str, workshop: bool) -> None:
         self.base_url = base_url
@@ -95,11 +115,34 @@ class _SecretLinkHandler(tornado.web.RequestHandler):
         raise NotImplementedError
 
     def get(self, secret: str) -> None:
+        self.open_link(secret, confirmed=False)
+
+    def post(self, secret: str) -> None:
+        """The confirmation page's button: our own page, with its XSRF token."""
+        if cross_site(self.request.headers, self.request.host):
+            raise tornado.web.HTTPError(403, "link confirmation from another site")
+        self.check_xsrf_cookie()
+        self.open_link(secret, confirmed=True)
+
+    def open_link(self, raw: str, confirmed: bool) -> None:
         self.set_header("Cache-Control", "no-store")
         self.set_header("Referrer-Policy", "no-referrer")
-        if not self.valid(secret):
+        if guessing(self):
+            return
+        secret = raw.strip()
+        if not TOKEN.fullmatch(secret) or not self.valid(secret):
+            self.settings["coach_guesses"].failed(self.request.remote_ip or "")
             self.set_status(404)
             self.refuse()
+            return
+        held = cookie_value(self.request.headers.get("Cookie"), self.cookie)
+        if (
+            not confirmed
+            and held not in (None, secret)
+            and cross_site(self.request.headers, self.request.host)
+            and self.valid(held or "")
+        ):
+            self.confirm()
             return
         self.set_cookie(
             self.cookie,
@@ -110,7 +153,18 @@ class _SecretLinkHandler(tornado.web.RequestHandler):
             secure=self.request.protocol == "https",
             expires_days=30,
         )
-        self.redirect(self.base_url + self.target)
+        self.redirect(self.base_url + self.target, status=303 if confirmed else 302)
+
+    def confirm(self) -> None:
+        """A link from another site would replace the seat this browser holds (someone
+        else's link, perhaps, to read what this person writes): ask first."""
+        self.set_header("Content-Security-Policy", "frame-ancestors 'none'")
+        form = (
+            "<form method='post'>"
+            f"{self.xsrf_form_html()}<button type='submit'>Use the new link</button> "
+            f"<a href='{html.escape(self.base_url)}'>Keep the one I have</a></form>"
+        )
+        send_page(self, 200, self.confirm_title, self.confirm_message, form)
 
 
 class JoinHandler(_SecretLinkHandler):
@@ -118,9 +172,17 @@ class JoinHandler(_SecretLinkHandler):
 
     cookie = SEAT_COOKIE
     target = FIRST_PAGE
+    confirm_title = "Use this join link?"
+    confirm_message = (
+        "This browser already holds another join link, and this one was opened from another "
+        "site. If it is not the link on your own card, keep the one you have: a link someone "
+        "else sent would open their workbook, and what you write would go to them."
+    )
 
     def valid(self, secret: str) -> bool:
-        return self.workshop and seat_from_cookies(f"{SEAT_COOKIE}={secret}") is not None
+        from coach.cohorts import resolve_token
+
+        return self.workshop and resolve_token(secret) is not None
 
     def refuse(self) -> None:
         if not self.workshop:
@@ -146,9 +208,17 @@ class FacilitatorHandler(_SecretLinkHandler):
 
     cookie = FACILITATOR_COOKIE
     target = DASHBOARD
+    confirm_title = "Use this facilitator link?"
+    confirm_message = (
+        "This browser already holds another facilitator link, and this one was opened from "
+        "another site. If it is not the link `mentor-coach cohort create` printed for you, "
+        "keep the one you have."
+    )
 
     def valid(self, secret: str) -> bool:
-        return facilitator_from_cookies(f"{FACILITATOR_COOKIE}={secret}") is not None
+        from coach.cohorts import resolve_facilitator
+
+        return resolve_facilitator(secret) is not None
 
     def refuse(self) -> None:
         self.finish(
@@ -160,39 +230,96 @@ class FacilitatorHandler(_SecretLinkHandler):
         )
 
 
+NO_SUCH_PAGE = (
+    "There is no such page",
+    "Open the workbook from the link on your handout, or from the server's own address.",
+)
+DASHBOARD_REFUSAL = (
+    "The facilitator dashboard needs the facilitator link",
+    "Open the facilitator link that `mentor-coach cohort create` printed. "
+    "Participants' join links do not open it.",
+)
+SEAT_REFUSAL = (
+    "Please open your join link",
+    "This workshop's workbooks open from the personal link on your handout. "
+    "If you have used it already, it may have expired or the workshop closed: "
+    "ask your facilitator.",
+)
+TOO_MANY_PAGES = {
+    "seat": (
+        "Too many open pages",
+        "You have as many workbook pages open as one person can. Close another tab of the "
+        "workbook, then reload this page.",
+    ),
+    "server": (
+        "Too many open pages on this server",
+        "The server has as many workbook pages open as it can hold. Close another tab of the "
+        "workbook if you have one, or wait a minute and reload this page; if this goes on, "
+        "tell your facilitator.",
+    ),
+}
+
+
 class GuardedVoilaHandler(TornadoVoilaHandler):
-    """Voilà's page handler, behind the seat and facilitator checks."""
+    """Voilà's page handler, behind the seat and facilitator checks and the page limits.
+
+    The page's path is normalised once, here; the checks look at that path and Voilà
+    opens it, so ``x/../facilitator/…`` is the dashboard for both.
+    """
 
     workshop = False
+    ticket: Ticket | None = None
+
+    @property
+    def kernel_manager(self) -> Any:
+        """The kernel manager; while a page opens, one that records the page's kernel."""
+        manager = self.settings["kernel_manager"]
+        return manager if self.ticket is None else RecordingKernels(manager, self.ticket)
 
     async def get(self, path: str | None = None) -> None:  # type: ignore[override]
-        refusal = self.refusal(path or "")
-        if refusal is not None:
-            self.set_status(403)
-            self.set_header("Cache-Control", "no-store")
-            self.finish(friendly_page(*refusal))
+        page = normalise_page(path or "")
+        if page is None:
+            send_page(self, 404, *NO_SUCH_PAGE)
             return
-        await super().get(path)
+        if guessing(self):
+            return
+        owner, refusal = self.owner(page)
+        if refusal is not None:
+            send_page(self, 403, *refusal)
+            return
+        seats: KernelSeats = self.settings["coach_seats"]
+        ticket = seats.admit(owner, self.settings["kernel_manager"].list_kernel_ids())
+        if isinstance(ticket, str):
+            send_page(self, 429, *TOO_MANY_PAGES[ticket])
+            return
+        self.ticket = ticket
+        try:
+            await super().get(page)
+        finally:
+            ticket.close()
+            self.ticket = None
 
-    def refusal(self, path: str) -> tuple[str, str] | None:
-        """Why this page is refused (title, message), or None to serve it."""
+    def owner(self, page: str) -> tuple[str, tuple[str, str] | None]:
+        """Whose page this is (see :class:`KernelSeats`), and why it is refused (title,
+        message) or None to serve it. A secret cookie that opens nothing counts as a guess."""
         cookies = self.request.headers.get("Cookie")
-        if path.startswith("facilitator/"):
-            if facilitator_from_cookies(cookies) is None:
-                return (
-                    "The facilitator dashboard needs the facilitator link",
-                    "Open the facilitator link that `mentor-coach cohort create` printed. "
-                    "Participants' join links do not open it.",
-                )
-            return None
-        if self.workshop and seat_from_cookies(cookies) is None:
-            return (
-                "Please open your join link",
-                "This workshop's workbooks open from the personal link on your handout. "
-                "If you have used it already, it may have expired or the workshop closed: "
-                "ask your facilitator.",
-            )
-        return None
+        if is_facilitator_page(page):
+            cohort = facilitator_from_cookies(cookies)
+            if cohort is not None:
+                return f"facilitator:{cohort.name}", None
+            self.count_guess(cookies, FACILITATOR_COOKIE)
+            return "", DASHBOARD_REFUSAL
+        if not self.workshop:
+            return "", None
+        seat = seat_from_cookies(cookies)
+        if seat is not None:
+            return f"seat:{seat.id}", None
+        self.count_guess(cookies, SEAT_COOKIE)
+        return "", SEAT_REFUSAL
+
+    def count_guess(self, cookies: str | None, name: str) -> None:
+        if cookie_value(cookies, name) is not None:
+            self.settings["coach_guesses"].failed(self.request.remote_ip or "")
 
 
 class AppHandler(GuardedVoilaHandler):
@@ -211,47 +338,6 @@ class ToAppHandler(tornado.web.RequestHandler):
 
     def get(self, *_args: str, **_kwargs: str) -> None:
         self.redirect(self.base_url)
-
-
-class PageClosedHandler(VoilaShutdownKernelHandler):  # type: ignore[misc]
-    """Voilà's "shut this page's kernel down" endpoint, callable from a closing page.
-
-    A page that is closing can only send a beacon, which carries no XSRF header; instead
-    the request must come from a page of this server (its Origin matches our Host).
-    """
-
-    def check_xsrf_cookie(self) -> None:
-        from urllib.parse import urlsplit
-
-        origin = self.request.headers.get("Origin", "")
-        if not origin or urlsplit(origin).netloc != self.request.host:
-            raise tornado.web.HTTPError(403, "page close from another site")
-
-
-class KernelSocketHandler(VoilaKernelWebsocketHandler):  # type: ignore[misc]
-    """Voilà's kernel websocket, for clients that speak ``v1.kernel.websocket.jupyter.org``.
-
-    Voilà's page always asks for that protocol, and Voilà's handler reads every binary
-    message as if in it. A client that asks for none gets Jupyter's older framing, whose
-    first 4 bytes Voilà then reads as an 8-byte count: the first widget with binary data
-    (a chart) sends the whole server into a loop that takes every page down. Such a client
-    is refused at the handshake instead.
-    """
-
-    async def get(self, *args: Any, **kwargs: Any) -> None:
-        offered = self.request.headers.get("Sec-WebSocket-Protocol", "")
-        if V1_PROTOCOL not in (p.strip() for p in offered.split(",")):
-            self.set_status(400)
-            self.finish(f"This server's kernels speak the {V1_PROTOCOL} protocol only.")
-            return
-        await super().get(*args, **kwargs)
-
-    def write_message(self, message: Any, binary: bool = False) -> Any:
-        # A closed page's kernel still answers the page's last requests (its shutdown,
-        # say); they have nowhere to go, which is no error worth a traceback in the log.
-        if self.ws_connection is None or self.ws_connection.is_closing():
-            return None
-        return super().write_message(message, binary)
 
 
 class _RoutineNotices(logging.Filter):
@@ -288,6 +374,11 @@ class WorkbookServer(Voila):  # type: ignore[misc]
     }
 
     def init_settings(self) -> dict[str, Any]:
+        install_redaction()  # before the first kernel id is logged
+        from coach.settings import get_settings
+
+        coach = get_settings()
+        self.trust_proxy = coach.trust_proxy
         # Only the app is pre-heated: a person's whole journey is that one page. The step
         # notebooks (for JupyterLab) and the dashboard start a kernel when they are opened.
         pool = max(self.voila_configuration.default_pool_size, 0)
@@ -305,6 +396,16 @@ class WorkbookServer(Voila):  # type: ignore[misc]
             if isinstance(config, dict) and config.get("pool_size", 0) > self.reserve:
                 config["pool_size"] = max(self.reserve, 0)
         settings["log_function"] = log_request
+        settings["coach_workshop"] = self.workshop
+        settings["coach_guesses"] = Guesses(coach.join_attempts_per_minute)
+        seats = KernelSeats(coach.kernels_per_seat, coach.max_kernels or default_max_kernels())
+        settings["coach_seats"] = seats
+        self.log.info(
+            "Open pages: at most %d per seat, %d on the server (COACH_KERNELS_PER_SEAT, "
+            "COACH_MAX_KERNELS)",
+            seats.per_seat,
+            seats.per_server,
+        )
         # jupyter_server's default pong timeout is three ping intervals, which tornado refuses
         # (with a warning in the log) and cuts to one: say one ourselves
         interval = settings.get("ws_ping_interval", 30_000)
@@ -344,12 +445,22 @@ class WorkbookServer(Voila):  # type: ignore[misc]
                 spec = (spec[0], PageClosedHandler, *spec[2:])
             elif len(spec) >= 2 and spec[1] is VoilaKernelWebsocketHandler:
                 spec = (spec[0], KernelSocketHandler, *spec[2:])
+            elif len(spec) >= 2 and spec[1] is KernelHandler:
+                spec = (spec[0], KernelApiHandler, *spec[2:])
+            elif len(spec) >= 2 and spec[1] is RequestInfoSocketHandler:
+                spec = (spec[0], QuerySocketHandler, *spec[2:])
             out.append(spec)
         return out
+
+    def listen(self) -> None:
+        if getattr(self, "trust_proxy", False):  # COACH_TRUST_PROXY: the proxy's X-Forwarded-*
+            self.app.listen = partial(self.app.listen, xheaders=True)
+        super().listen()
 
 
 def main(argv: list[str] | None = None) -> None:
     """Start the server (arguments as for ``voila``, plus ``--workshop``)."""
+    install_redaction()
     WorkbookServer.launch_instance(argv if argv is not None else sys.argv[1:])
 
 

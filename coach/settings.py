@@ -7,6 +7,7 @@ Nothing here runs at import time: call :func:`get_settings`.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -16,6 +17,31 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from coach.errors import ConfigError
+
+_USERINFO = re.compile(r"^((?:[A-Za-z][A-Za-z0-9+.-]*://)?)[^/?#]*@")
+_SECRET_PARAM = re.compile(
+    r"([?&;][^=&;#]*(?:key|token|secret|pass|pwd|auth|sig|cred|session)[^=&;#]*=)[^&;#]*",
+    re.IGNORECASE,
+)
+
+
+def safe_url(url: str | None) -> str:
+    """``url`` fit to show, log or store: ``user:password@`` becomes ``…@`` and the values
+    of key-like query parameters (``api_key=``, ``token=``…) become ``…``."""
+    if not url:
+        return ""
+    # text, not urlparse: a malformed URL must be masked too, never raise
+    shown = _USERINFO.sub(r"\1…@", url.strip())
+    shown = _SECRET_PARAM.sub(r"\1…", shown)
+    return shown.split("#", 1)[0]
+
+
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>]+")
+
+
+def mask_urls(text: str) -> str:
+    """``text`` (a message, a log line) with :func:`safe_url` applied to every URL in it."""
+    return _URL_IN_TEXT.sub(lambda m: safe_url(m.group()), text)
 
 
 def _default_home() -> Path:
@@ -100,6 +126,20 @@ class Settings(BaseSettings):
     max_retries: int = Field(
         2, ge=0, le=10, description="Retries with backoff on 429 and 5xx answers."
     )
+    call_deadline: float = Field(
+        60.0,
+        gt=0,
+        le=3600,
+        description="Seconds one model call may take in all: connecting, retries, waits a "
+        "server asks for (Retry-After) and the whole streamed answer. Past it the call is "
+        "abandoned and the offline coach answers.",
+    )
+    max_answer_chars: int = Field(
+        20_000,
+        ge=100,
+        le=1_000_000,
+        description="Longest model answer accepted, in characters; reading stops there.",
+    )
     max_query_chars: int = Field(
         2000, ge=10, le=1_000_000, description="Longest question or search accepted."
     )
@@ -146,6 +186,34 @@ class Settings(BaseSettings):
     stuck_minutes: int = Field(
         10, ge=1, le=240, description="Minutes on one step before the dashboard calls it stuck."
     )
+    kernels_per_seat: int = Field(
+        3,
+        ge=1,
+        le=50,
+        description="Workbook pages (a kernel each) one participant, or one cohort's "
+        "facilitator, may have open at once on a workshop server; one more shows a 'too many "
+        "open pages' page asking to close another tab.",
+    )
+    max_kernels: int | None = Field(
+        None,
+        ge=1,
+        description="Workbook pages open at once on the whole server (pre-heated pages no one "
+        "has opened yet not counted). Unset: as many as the free memory at start fits, at "
+        "about 130 MB a page, and at least 10.",
+    )
+    trust_proxy: bool = Field(
+        False,
+        description="The server is reached only through a reverse proxy (HTTPS) that sets "
+        "X-Forwarded-Proto and X-Forwarded-For: trust those headers (the seat cookie is then "
+        "Secure, and guesses are counted per client). Unset, they are ignored.",
+    )
+    join_attempts_per_minute: int = Field(
+        20,
+        ge=1,
+        le=10_000,
+        description="Wrong join or facilitator links (or seat cookies) one address may try "
+        "per minute; the next get a 'too many attempts' page.",
+    )
 
     @field_validator("home", mode="before")
     @classmethod
@@ -185,6 +253,11 @@ class Settings(BaseSettings):
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
             raise ValueError(f"COACH_CHROMA_URL must look like http://127.0.0.1:8000, got {v!r}")
         return v
+
+    @field_validator("max_kernels", mode="before")
+    @classmethod
+    def _max_kernels(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
 
     @field_validator("service_url")
     @classmethod

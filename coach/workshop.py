@@ -10,8 +10,8 @@ URL cannot reach anyone else's data.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from http.cookies import CookieError, SimpleCookie
 from typing import TYPE_CHECKING
 
 from coach.errors import CoachError
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 SEAT_COOKIE = "mw_seat"
 FACILITATOR_COOKIE = "mw_facilitator"
+# join tokens and facilitator keys: secrets.token_urlsafe, as coach.cohorts makes them
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,128}")
 
 
 class NoSeat(CoachError):
@@ -28,16 +30,22 @@ class NoSeat(CoachError):
 
 
 def cookie_value(header: str | None, name: str) -> str | None:
-    """One cookie from a Cookie header, or None (missing or malformed)."""
+    """One cookie from a Cookie header, or None (missing, or not a token).
+
+    Read by hand, not with :class:`http.cookies.SimpleCookie`, which gives up on the whole
+    header at the first cookie it cannot parse (another app's on the same host, say), and
+    unquotes values, so that a quoted value would differ from the one the server set. The
+    first cookie of that name counts (browsers send the most specific path first); only a
+    value in the token alphabet is returned, exactly as the join link set it.
+    """
     if not header:
         return None
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(header)
-    except CookieError:
-        return None
-    morsel = jar.get(name)
-    return morsel.value if morsel is not None else None
+    for part in header.split(";"):
+        key, sep, value = part.partition("=")
+        if sep and key.strip() == name:
+            value = value.strip()
+            return value if TOKEN.fullmatch(value) else None
+    return None
 
 
 def seat_from_cookies(header: str | None) -> Participant | None:
