@@ -15,7 +15,7 @@ def diagnose() -> dict[str, dict[str, Any]]:
     """A report in sections; every value is safe to print or share."""
     from coach.errors import CoachError
     from coach.minilm import model_dir
-    from coach.settings import get_settings
+    from coach.settings import get_settings, safe_url
 
     s = get_settings()
     try:
@@ -26,13 +26,13 @@ def diagnose() -> dict[str, dict[str, Any]]:
         "engine": engine,
         "model": s.model or "not set",
         "OPENAI_API_KEY": _mask(s.api_key()),
-        "OPENAI_BASE_URL": s.openai_base_url or "not set (api.openai.com)",
+        "OPENAI_BASE_URL": safe_url(s.openai_base_url) or "not set (api.openai.com)",
         "model server": _server(s) if engine == "openai" else "not used",
         "coach service": _service(s) if s.service_url else "not used (the coach runs in-process)",
     }
     store = {
         "COACH_HOME": str(s.home),
-        "vector store": s.chroma_url or f"embedded ({s.chroma_path})",
+        "vector store": safe_url(s.chroma_url) or f"embedded ({s.chroma_path})",
         "embeddings": s.embeddings,
         "offline model": str(model_dir()) if model_dir() else "not installed",
         "turn log": str(s.log_path),
@@ -70,15 +70,15 @@ def _database(s: Any) -> str:
 
 
 def _server(s: Any) -> str:
-    """Ask the model server for its models, quickly; say what happened."""
-    from coach.openai_client import client, describe_error
+    """Ask the model server for its models, within 5 seconds; say what happened."""
+    from coach.errors import CoachError
+    from coach.openai_client import list_models
 
     try:
-        models = client(s).with_options(timeout=5, max_retries=0).models.list()
-        names = [m.id for m in models.data][:5]
+        names = list_models(s, seconds=5.0)[:5]
         return "reachable" + (f"; models: {', '.join(names)}" if names else "")
-    except Exception as exc:  # any failure is a finding, not a crash
-        return f"unreachable: {describe_error(exc, s)}"
+    except CoachError as exc:  # any failure is a finding, not a crash
+        return f"unreachable: {exc}"
 
 
 def _service(s: Any) -> str:

@@ -1,7 +1,8 @@
 """The turn log: every coach call, recorded in SQLite under COACH_HOME.
 
 What is logged: task, prompt name and version, engine and model, passage ids, latency,
-token counts, fallback reason. Never an API key, and never the user's text. Migrations are
+token counts, fallback reason. Never an API key, never credentials in a URL (every URL is
+stored through ``coach.settings.safe_url``), and never the user's text. Migrations are
 plain functions, applied in order and never edited once released (append only).
 """
 
@@ -37,7 +38,27 @@ def _m002_repairs(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE turns ADD COLUMN repairs INTEGER NOT NULL DEFAULT 0")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_turns, _m002_repairs]
+def _masked(text: str | None) -> str | None:
+    """``text`` with every URL in it fit to store: no ``user:password@``, no key in a query."""
+    from coach.settings import mask_urls
+
+    return mask_urls(text) if text else text
+
+
+def _m003_mask_credentials(db: sqlite3.Connection) -> None:
+    # logs written before URLs were masked hold OPENAI_BASE_URL credentials: rewrite them,
+    # with the old bytes overwritten rather than left in free pages
+    db.execute("PRAGMA secure_delete = ON")
+    rows = db.execute("SELECT id, fallback_reason FROM turns WHERE fallback_reason LIKE '%://%'")
+    for row_id, reason in rows.fetchall():
+        db.execute("UPDATE turns SET fallback_reason = ? WHERE id = ?", (_masked(reason), row_id))
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _m001_turns,
+    _m002_repairs,
+    _m003_mask_credentials,
+]
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -89,12 +110,12 @@ def record(path: Path, turn: Turn) -> None:
                     turn.prompt,
                     turn.prompt_version,
                     turn.engine,
-                    turn.model,
+                    _masked(turn.model),
                     json.dumps(turn.passage_ids),
                     round(turn.latency_ms, 2),
                     turn.prompt_tokens,
                     turn.completion_tokens,
-                    turn.fallback_reason,
+                    _masked(turn.fallback_reason),
                     turn.repairs,
                 ),
             )

@@ -5,8 +5,11 @@ It answers ``POST /v1/embeddings`` with deterministic bag-of-words vectors, and
 ``server.default_reply``), as one JSON answer or as a server-sent-event stream ending in a
 usage chunk. It can be scripted to fail: ``server.script(status=500, times=3)``,
 ``server.script(stall=2.0)``, ``server.script(body=b"garbage")``,
-``server.script(bad_chunk=True)`` (a malformed SSE chunk mid-stream). Every request is
-recorded in ``server.requests``.
+``server.script(bad_chunk=True)`` (a malformed SSE chunk mid-stream),
+``server.script(status=429, headers={"Retry-After": "30"})``,
+``server.script(body=b"<html>", ctype="text/html")`` and ``server.script(trickle=0.2)`` (a 200
+answer that only ever sends keep-alives, one every 0.2 s, for up to ``trickle_for`` seconds).
+Every request is recorded in ``server.requests``.
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ class Fault:
     body: bytes | None = None
     bad_chunk: bool = False
     times: int = 1
+    headers: dict[str, str] = field(default_factory=dict)
+    ctype: str = "application/json"
+    trickle: float = 0.0
+    trickle_for: float = 120.0
 
 
 @dataclass
@@ -52,6 +59,7 @@ class FakeOpenAI:
     replies: list[str] = field(default_factory=list)
     default_reply: str = "A reply from the test server."
     faults: list[Fault] = field(default_factory=list)
+    hangups: int = 0
     _httpd: Any = None
 
     def script(self, **kwargs: Any) -> None:
@@ -80,12 +88,36 @@ def start() -> FakeOpenAI:
         def log_message(self, *args: Any) -> None:  # keep test output clean
             pass
 
-        def _send(self, status: int, body: bytes, ctype: str = "application/json") -> None:
+        def _send(
+            self,
+            status: int,
+            body: bytes,
+            ctype: str = "application/json",
+            headers: dict[str, str] | None = None,
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body)
+
+        def _trickle(self, fault: Fault, stream: bool) -> None:
+            # headers at once, then keep-alives (SSE comments, or JSON whitespace) and never
+            # an answer: each read succeeds quickly, so only a deadline on the call ends it
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream" if stream else "application/json")
+            self.end_headers()
+            self.wfile.flush()
+            until = time.monotonic() + fault.trickle_for
+            try:
+                while time.monotonic() < until:
+                    self.wfile.write(b": keep-alive\n\n" if stream else b" \n")
+                    self.wfile.flush()
+                    time.sleep(fault.trickle)
+            except OSError:  # the client hung up: what a deadline should do
+                state.hangups += 1
 
         def _stream(self, text: str, payload: dict[str, Any], bad: bool) -> None:
             self.send_response(200)
@@ -121,6 +153,12 @@ def start() -> FakeOpenAI:
                 self._send(404, b'{"error": {"message": "not found"}}')
 
         def do_POST(self) -> None:
+            try:
+                self._post()
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up first
+                state.hangups += 1
+
+        def _post(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             payload = json.loads(self.rfile.read(length) or b"{}")
             state.requests.append(
@@ -129,17 +167,23 @@ def start() -> FakeOpenAI:
             fault = state._next_fault()
             if fault and fault.stall:
                 time.sleep(fault.stall)
+            if fault and fault.trickle:
+                self._trickle(fault, bool(payload.get("stream")))
+                return
             if fault and fault.status:
                 err = {"error": {"message": f"scripted {fault.status}", "type": "test"}}
-                self._send(fault.status, json.dumps(err).encode())
+                self._send(fault.status, json.dumps(err).encode(), headers=fault.headers)
                 return
             if fault and fault.body is not None:
-                self._send(200, fault.body)
+                self._send(200, fault.body, fault.ctype, fault.headers)
                 return
             if self.path.endswith("/chat/completions"):
                 text = state.replies.pop(0) if state.replies else state.default_reply
                 if payload.get("stream"):
-                    self._stream(text, payload, bad=bool(fault and fault.bad_chunk))
+                    try:
+                        self._stream(text, payload, bad=bool(fault and fault.bad_chunk))
+                    except OSError:  # the client stopped reading (a cap or a deadline)
+                        state.hangups += 1
                     return
                 body = {
                     "id": "chatcmpl-test",
