@@ -37,14 +37,24 @@ def lexical_text(title: str, section: str, text: str, hints: list[str]) -> str:
     return "\n".join([title, section, *hints, text])
 
 
-def chunk_id(source: str, section: str, ordinal: int) -> str:
-    """A stable id: the same file, section and position always give the same id."""
-    digest = hashlib.sha1(f"{source}\x00{section}\x00{ordinal}".encode()).hexdigest()
-    return digest[:20]
+def chunk_id(source: str | bytes, section: str, ordinal: int) -> str:
+    """A stable id: the same file, section and position always give the same id.
+
+    ``source`` may be the bytes of a path (``os.fsencode``): a file name that is not UTF-8
+    still gets an id of its own."""
+    # surrogatepass: text from a file name or a notebook may hold lone surrogates
+    src = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
+    tail = f"\x00{section}\x00{ordinal}".encode("utf-8", "surrogatepass")
+    return hashlib.sha1(src + tail).hexdigest()[:20]
 
 
-def split(doc: LoadedDoc, source: str, size: int, overlap: int) -> list[Chunk]:
-    """Chunk ``doc`` by its headings, then by size with overlap inside long sections."""
+def split(
+    doc: LoadedDoc, source: str, size: int, overlap: int, *, id_source: bytes | None = None
+) -> list[Chunk]:
+    """Chunk ``doc`` by its headings, then by size with overlap inside long sections.
+
+    ``source`` is the citation label; ids come from ``id_source`` (the path's bytes) if given.
+    """
     from langchain_text_splitters import (
         MarkdownHeaderTextSplitter,
         RecursiveCharacterTextSplitter,
@@ -72,7 +82,7 @@ def split(doc: LoadedDoc, source: str, size: int, overlap: int) -> list[Chunk]:
             hints = doc.asks.get(base, []) if ordinal == 0 else []
             chunks.append(
                 Chunk(
-                    id=chunk_id(source, section, ordinal),
+                    id=chunk_id(id_source or source, section, ordinal),
                     text=text,
                     title=doc.title,
                     section=section,

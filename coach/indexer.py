@@ -4,6 +4,9 @@ report every file, and never stop at a bad one."""
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -12,8 +15,8 @@ from pathlib import Path
 from coach.chunking import split
 from coach.embcache import cached_embed
 from coach.embeddings import get_embedder
-from coach.errors import CoachError
-from coach.loaders import LoadError, load
+from coach.errors import CoachError, EmptyFile, FileSkipped, FileTooLarge, LoadError
+from coach.loaders import parse, read_capped
 from coach.paths import corpus_dir
 from coach.settings import Settings
 from coach.vectorstore import Corpus
@@ -22,16 +25,20 @@ from coach.vectorstore import Corpus
 _SKIP_DIRS = {".git", ".hg", ".svn", ".ipynb_checkpoints", "__pycache__", "node_modules", ".venv"}
 
 Progress = Callable[[int, int, str], None]
+_log = logging.getLogger(__name__)
 
 
 @dataclass
 class FileReport:
     """What happened to one file."""
 
-    path: str
+    path: str  # as a person can read it: see shown()
     status: str  # indexed | unchanged | removed | skipped | error
     chunks: int = 0
     reason: str = ""
+    # The setting behind a limit the file hit (COACH_MAX_FILE_MB): the CLI names it after
+    # the reason; a page, where nobody sets environment variables, does not.
+    setting: str = ""
 
 
 @dataclass
@@ -65,8 +72,16 @@ def _walk(root: Path) -> Iterable[Path]:
         rel = p.relative_to(root).parts
         if any(part in _SKIP_DIRS or part.startswith(".") for part in rel):
             continue
-        if p.is_file() or p.is_symlink():
+        if p.is_symlink() or not p.is_dir():  # FIFOs and sockets too: reported, never read
             yield p
+
+
+def shown(path: str) -> str:
+    """``path`` as text that can be printed and stored: bytes of a file name that are not
+    UTF-8 (and control characters) become ``\\xNN``. The same path always gives the same
+    text, so it is also the file's key in the store."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _fingerprint(data: bytes, settings: Settings, embedder: str) -> str:
@@ -116,11 +131,11 @@ def index_paths(
         elif root.exists():
             work.append((root, root))
         else:
-            report.files.append(FileReport(str(root), "error", reason="not found"))
+            report.files.append(FileReport(shown(str(root)), "error", reason="not found"))
 
     seen: set[str] = set()
     for done, (path, root) in enumerate(work):
-        key = str(path)
+        key = shown(str(path))
         if progress:
             progress(len(work), done, key)
         if key in seen:
@@ -148,34 +163,54 @@ def _index_one(
     root: Path,
     state: dict[str, str] | None,
 ) -> FileReport:
-    key = str(path)
+    """Index one file; whatever goes wrong becomes its line in the report, never an abort."""
+    key = shown(str(path))
     label = _label(path, root)
+    max_bytes = int(settings.max_file_mb * 1_000_000)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return FileReport(key, "error", reason=f"could not be read ({exc.strerror})")
+        data = read_capped(path, max_bytes)  # type, kind and size are checked before reading
+    except LoadError as exc:
+        return _not_indexed(store, key, state, exc)
     fp = _fingerprint(data, settings, embedder.name)  # type: ignore[attr-defined]
     if state and state["hash"] == fp:
         return FileReport(key, "unchanged", reason="unchanged since the last run")
     try:
-        doc = load(path, int(settings.max_file_mb * 1_000_000))
-        chunks = split(doc, label, settings.chunk_chars, settings.chunk_overlap)
+        doc = parse(data, path, max_bytes)
+        del data
+        chunks = split(
+            doc,
+            shown(label),
+            settings.chunk_chars,
+            settings.chunk_overlap,
+            id_source=os.fsencode(label),
+        )
         if not chunks:
-            raise LoadError("no text found in the file")
+            raise EmptyFile("no text found in the file")
         texts = [c.search_text() for c in chunks] + [h for c in chunks for h in c.hints]
         every = cached_embed(settings.cache_dir, embedder.name, texts, embedder.embed_documents)  # type: ignore[attr-defined]
         vectors, flat = every[: len(chunks)], every[len(chunks) :]
-    except (LoadError, CoachError) as exc:
-        if state:
-            store.remove_file(key)  # its old chunks no longer match the file
-        status = "skipped" if "unsupported" in str(exc) or "empty" in str(exc) else "error"
-        return FileReport(key, status, reason=str(exc))
-    hint_vectors, at = [], 0
-    for c in chunks:
-        hint_vectors.append(flat[at : at + len(c.hints)])
-        at += len(c.hints)
-    store.replace_file(key, str(root), fp, chunks, vectors, hint_vectors)
+        hint_vectors, at = [], 0
+        for c in chunks:
+            hint_vectors.append(flat[at : at + len(c.hints)])
+            at += len(c.hints)
+        store.replace_file(key, shown(str(root)), fp, chunks, vectors, hint_vectors)
+    except CoachError as exc:  # a LoadError, or the embedder or the store failing
+        return _not_indexed(store, key, state, exc)
+    except Exception as exc:  # a bug or a file nobody foresaw: one file must not stop the run
+        _log.debug("indexing %s failed", key, exc_info=True)
+        reason = f"could not be indexed (unexpected {type(exc).__name__}); please report it"
+        return _not_indexed(store, key, state, CoachError(reason))
     return FileReport(key, "indexed", chunks=len(chunks))
+
+
+def _not_indexed(
+    store: Corpus, key: str, state: dict[str, str] | None, exc: CoachError
+) -> FileReport:
+    if state:
+        store.remove_file(key)  # its old chunks no longer match the file
+    status = "skipped" if isinstance(exc, FileSkipped) else "error"
+    setting = exc.setting if isinstance(exc, FileTooLarge) else ""
+    return FileReport(key, status, reason=str(exc), setting=setting)
 
 
 def _label(path: Path, root: Path) -> str:

@@ -1,24 +1,60 @@
 """Readers for the files the index accepts: .md, .txt, .html, .ipynb and .pdf.
 
 Each reader turns a file into Markdown with headings, plus its title, tags and sources.
-A file that cannot be read raises :class:`LoadError` with a reason a person can act on;
-indexing reports it and goes on.
+A file that cannot be read raises a :class:`LoadError` with a reason a person can act on:
+:class:`FileSkipped` for files left out on purpose, :class:`UnreadableFile` for broken ones.
+Indexing reports it and goes on.
+
+Files are hostile until read: the type and size are checked before a byte is read, only
+regular files are opened (a FIFO hangs, ``/dev/zero`` never ends), at most the size limit
+is read, and the text a file expands to (a PDF, front matter) is bounded too.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
+import os
 import re
+import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coach.errors import (
+    EmptyFile,
+    FileSkipped,
+    FileTooLarge,
+    LoadError,
+    NotRegularFile,
+    UnreadableFile,
+    UnsupportedFile,
+)
+
+__all__ = [
+    "SUPPORTED",
+    "EmptyFile",
+    "FileSkipped",
+    "FileTooLarge",
+    "LoadError",
+    "LoadedDoc",
+    "NotRegularFile",
+    "UnreadableFile",
+    "UnsupportedFile",
+    "check_type",
+    "load",
+    "parse",
+    "read_capped",
+]
+
 SUPPORTED = (".md", ".markdown", ".txt", ".html", ".htm", ".ipynb", ".pdf")
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n?", re.DOTALL)
-
-
-class LoadError(Exception):
-    """A file could not be read; the message is the reason shown in the index report."""
+# Front matter is a few lines of metadata; more is a mistake or an attack (a YAML bomb).
+FRONT_MATTER_MAX = 16 * 1024
+# Reading one PDF's text stops after this long (a small PDF can draw text for minutes).
+PDF_SECONDS = 60.0
 
 
 @dataclass
@@ -35,11 +71,11 @@ class LoadedDoc:
 
 def _decode(data: bytes) -> str:
     if b"\x00" in data[:8192]:
-        raise LoadError("binary file (contains NUL bytes); not indexed")
+        raise UnreadableFile("binary file (contains NUL bytes); not indexed")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise LoadError(
+        raise UnreadableFile(
             f"not UTF-8 text (bad byte at position {exc.start}); save it as UTF-8 and re-index"
         ) from None
 
@@ -65,25 +101,61 @@ def _source_label(item: Any) -> str:
     return str(item).strip()
 
 
+@functools.cache
+def _front_loader() -> type:
+    """A safe YAML loader that refuses anchors and aliases: front matter never needs them,
+    and a few hundred bytes of nested aliases expand to gigabytes (a "billion laughs")."""
+    import yaml
+
+    class FrontMatterLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise UnreadableFile(
+                    "front matter uses YAML anchors or aliases (&name, *name); "
+                    "write each value out and re-index"
+                )
+            return super().compose_node(parent, index)
+
+    return FrontMatterLoader
+
+
+def _front_matter(raw: str) -> dict[str, Any]:
+    import yaml
+
+    if len(raw) > FRONT_MATTER_MAX:
+        raise UnreadableFile(
+            f"front matter is longer than {FRONT_MATTER_MAX // 1024} KB; "
+            "keep it to a few lines of metadata and re-index"
+        )
+    try:
+        loaded = yaml.load(raw, Loader=_front_loader())  # a SafeLoader, so safe
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        raise UnreadableFile(
+            f"front matter is not valid YAML{where}; fix it and re-index"
+        ) from None
+    except RecursionError:
+        raise UnreadableFile(
+            "front matter is nested too deeply; simplify it and re-index"
+        ) from None
+    if loaded is not None and not isinstance(loaded, dict):
+        raise UnreadableFile("front matter must be a YAML mapping (key: value lines)")
+    return loaded or {}
+
+
 def _load_markdown(text: str, path: Path) -> LoadedDoc:
     meta: dict[str, Any] = {}
     m = _FRONT.match(text)
     if m:
-        import yaml
-
-        try:
-            loaded = yaml.safe_load(m.group(1))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" (line {mark.line + 2})" if mark is not None else ""
-            raise LoadError(f"front matter is not valid YAML{where}; fix it and re-index") from None
-        if loaded is not None and not isinstance(loaded, dict):
-            raise LoadError("front matter must be a YAML mapping (key: value lines)")
-        meta = loaded or {}
+        meta = _front_matter(m.group(1))
         text = text[m.end() :]
     tags = meta.get("tags") or []
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",")]
+    elif not isinstance(tags, list):
+        tags = [tags]
     sources = meta.get("sources") or []
     if not isinstance(sources, list):
         sources = [sources]
@@ -92,7 +164,9 @@ def _load_markdown(text: str, path: Path) -> LoadedDoc:
     if not isinstance(asks, dict) or not all(
         isinstance(v, list) and all(isinstance(q, str) for q in v) for v in asks.values()
     ):
-        raise LoadError("front matter 'asks' must map each section heading to a list of questions")
+        raise UnreadableFile(
+            "front matter 'asks' must map each section heading to a list of questions"
+        )
     return LoadedDoc(
         title=title,
         markdown=text,
@@ -130,70 +204,177 @@ def _load_ipynb(text: str, path: Path) -> LoadedDoc:
     try:
         nb = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise LoadError(f"not a valid notebook (JSON error at line {exc.lineno})") from None
+        raise UnreadableFile(f"not a valid notebook (JSON error at line {exc.lineno})") from None
+    except RecursionError:
+        raise UnreadableFile("not a valid notebook (nested too deeply to read)") from None
     cells = nb.get("cells") if isinstance(nb, dict) else None
     if not isinstance(cells, list):
-        raise LoadError("not a valid notebook (no 'cells' list)")
+        raise UnreadableFile("not a valid notebook (no 'cells' list)")
     parts = []
-    for cell in cells:
+    for n, cell in enumerate(cells, 1):
         if isinstance(cell, dict) and cell.get("cell_type") == "markdown":
             src = cell.get("source", "")
-            parts.append("".join(src) if isinstance(src, list) else str(src))
+            if isinstance(src, list) and all(isinstance(line, str) for line in src):
+                src = "".join(src)
+            if not isinstance(src, str):
+                raise UnreadableFile(f"not a valid notebook (the source of cell {n} is not text)")
+            parts.append(src)
     markdown = "\n\n".join(parts)
     return LoadedDoc(title=_title_from(markdown, path.stem), markdown=markdown)
 
 
-def _load_pdf(data: bytes, path: Path) -> LoadedDoc:
+class _Stop(Exception):
+    """Raised from pypdf's callbacks to end a PDF's text extraction early."""
+
+
+def _load_pdf(data: bytes, path: Path, max_chars: int) -> LoadedDoc:
     import io
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
+    deadline = time.monotonic() + PDF_SECONDS
+    stopped = ""  # once set, every callback raises: pypdf swallows errors inside a form
+    total = 0
+
+    def watch(*_: Any) -> None:  # before each drawing operation
+        nonlocal stopped
+        if not stopped and time.monotonic() > deadline:
+            stopped = "time"
+        if stopped:
+            raise _Stop(stopped)
+
+    def count(text: str, *_: Any) -> None:  # each piece of text shown
+        nonlocal stopped, total
+        total += len(text)
+        if total > max_chars:
+            stopped = "size"
+        if stopped:
+            raise _Stop(stopped)
+
+    pages: list[tuple[int, str]] = []
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.ERROR)  # its warnings about a broken file: the report says it
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise LoadError("the PDF is encrypted; export an unlocked copy and re-index")
-        pages = [(i + 1, (p.extract_text() or "").strip()) for i, p in enumerate(reader.pages)]
+            raise UnreadableFile("the PDF is encrypted; export an unlocked copy and re-index")
+        for n, page in enumerate(reader.pages, 1):
+            contents = page.get_contents()
+            if contents is not None and len(contents.get_data()) > max_chars:
+                raise FileTooLarge(f"page {n} is {_over_limit(max_chars)}")
+            text = page.extract_text(visitor_operand_before=watch, visitor_text=count)
+            watch()  # a stop inside the last form of a page is swallowed by pypdf
+            pages.append((n, (text or "").strip()))
         meta_title = (reader.metadata.title if reader.metadata else None) or ""
+    except _Stop as stop:
+        if str(stop) == "size":
+            raise FileTooLarge(f"its text is {_over_limit(max_chars)}") from None
+        raise UnreadableFile(
+            f"reading its text took longer than {PDF_SECONDS:g} seconds; "
+            "save it as text (or split it) and re-index"
+        ) from None
     except LoadError:
         raise
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise LoadError(f"the PDF could not be read ({type(exc).__name__})") from None
+    except MemoryError:
+        raise
+    except Exception as exc:  # pypdf raises all kinds of errors on a broken or hostile PDF
+        raise UnreadableFile(f"the PDF could not be read ({type(exc).__name__})") from None
+    finally:
+        pypdf_log.setLevel(level)
     markdown = "\n\n".join(f"## Page {n}\n\n{t}" for n, t in pages if t)
     return LoadedDoc(title=str(meta_title).strip() or path.stem, markdown=markdown)
 
 
-def load(path: Path, max_bytes: int) -> LoadedDoc:
-    """Read ``path`` into a :class:`LoadedDoc`, or raise :class:`LoadError` saying why not."""
+def _over_limit(max_bytes: int) -> str:
+    """Words for "larger than COACH_MAX_FILE_MB allows" (the CLI adds the setting's name)."""
+    return f"larger than the {max_bytes / 1e6:g} MB limit for one file"
+
+
+def check_type(path: Path) -> None:
+    """Raise :class:`UnsupportedFile` unless the index reads files like ``path``."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise LoadError(f"unsupported file type '{suffix or path.name}'")
+        raise UnsupportedFile(f"unsupported file type '{suffix or path.name}'")
+
+
+def read_capped(path: Path, max_bytes: int) -> bytes:
+    """The bytes of ``path``, read only if it is a supported, regular file of at most
+    ``max_bytes`` (checked before reading, and never more than that is read)."""
+    check_type(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise LoadError(
-                f"too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB, "
-                "COACH_MAX_FILE_MB)"
-            )
-        data = path.read_bytes()
+        info = os.stat(path)  # follows symlinks: what counts is what a link points at
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile("not a regular file")
+        _check_size(info.st_size, max_bytes)
+        # O_NONBLOCK: should it have become a FIFO since the stat, opening it must not hang.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+        with os.fdopen(os.open(path, flags | getattr(os, "O_BINARY", 0)), "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise NotRegularFile("not a regular file")
+            data = f.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise UnreadableFile("not found (a broken link, or deleted while indexing)") from None
     except PermissionError:
-        raise LoadError("permission denied; make the file readable and re-index") from None
+        raise UnreadableFile("permission denied; make the file readable and re-index") from None
     except OSError as exc:
-        raise LoadError(f"could not be read ({exc.strerror or type(exc).__name__})") from None
+        raise UnreadableFile(f"could not be read ({exc.strerror or type(exc).__name__})") from None
+    _check_size(len(data), max_bytes)  # it grew since the stat
+    return data
+
+
+def _check_size(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise FileTooLarge(f"too large: {size / 1e6:.1f} MB, {_over_limit(max_bytes)}")
+
+
+def parse(data: bytes, path: Path, max_bytes: int) -> LoadedDoc:
+    """Turn the bytes of ``path`` into a :class:`LoadedDoc` whose text is at most
+    ``max_bytes`` characters, or raise a :class:`LoadError` saying why not."""
+    suffix = path.suffix.lower()
     if not data.strip():
-        raise LoadError("empty file")
-    if suffix == ".pdf":
-        doc = _load_pdf(data, path)
-    else:
-        text = _decode(data)
-        if suffix in (".md", ".markdown"):
-            doc = _load_markdown(text, path)
-        elif suffix in (".html", ".htm"):
-            doc = _load_html(text, path)
-        elif suffix == ".ipynb":
-            doc = _load_ipynb(text, path)
+        raise EmptyFile("empty file")
+    try:
+        if suffix == ".pdf":
+            doc = _load_pdf(data, path, max_bytes)
         else:
-            doc = LoadedDoc(title=_title_from(text, path.stem), markdown=text)
+            text = _decode(data)
+            if suffix in (".md", ".markdown"):
+                doc = _load_markdown(text, path)
+            elif suffix in (".html", ".htm"):
+                doc = _load_html(text, path)
+            elif suffix == ".ipynb":
+                doc = _load_ipynb(text, path)
+            else:
+                doc = LoadedDoc(title=_title_from(text, path.stem), markdown=text)
+    except RecursionError:
+        raise UnreadableFile("it is nested too deeply to read") from None
+    if len(doc.markdown) > max_bytes:
+        raise FileTooLarge(f"its text is {_over_limit(max_bytes)}")
     if not doc.markdown.strip():
-        raise LoadError("no text found in the file")
-    return doc
+        raise EmptyFile("no text found in the file")
+    return _clean(doc)
+
+
+def _text(s: str) -> str:
+    """``s`` without lone surrogates (JSON and PDFs can hold them; storage cannot)."""
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "replace").decode("utf-8")
+    return s
+
+
+def _clean(doc: LoadedDoc) -> LoadedDoc:
+    return LoadedDoc(
+        title=_text(doc.title),
+        markdown=_text(doc.markdown),
+        tags=[_text(t) for t in doc.tags],
+        sources=[_text(s) for s in doc.sources],
+        asks={_text(k): [_text(q) for q in v] for k, v in doc.asks.items()},
+    )
+
+
+def load(path: Path, max_bytes: int) -> LoadedDoc:
+    """Read ``path`` into a :class:`LoadedDoc`, or raise :class:`LoadError` saying why not."""
+    return parse(read_capped(path, max_bytes), path, max_bytes)

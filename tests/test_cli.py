@@ -47,12 +47,13 @@ def test_bad_queries_give_one_line_errors_and_no_traceback(indexed):
 def test_index_reports_each_file_and_a_second_run_skips_everything(tmp_path):
     folder = mixed_folder(tmp_path / "docs")
     first = run("index", str(folder), "--corpus", "mine")
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 1, first.stderr  # the folder holds broken files: exit 1
     for name, status in [("guide.md", "indexed"), ("binary.txt", "error"), ("empty.md", "skipped")]:
         line = next(ln for ln in first.stdout.splitlines() if ln.rstrip(")").find(name) > 0)
         assert status in line, line
     assert "binary file" in first.stdout
     second = run("index", str(folder), "--corpus", "mine", "--json")
+    assert second.returncode == 1  # the same broken files, the same exit status
     report = json.loads(second.stdout)
     assert report["summary"]["indexed"] == 0
     assert report["summary"]["unchanged"] == 5
@@ -169,3 +170,24 @@ def test_profile_errors_are_one_line(indexed, tmp_path):
     )
     assert r.returncode == 2
     assert "unknown key 'favourite'" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_refine_goal_prints_the_rewrite_and_the_reason(indexed):
+    r = run(
+        "refine-goal",
+        "get better at presenting",
+        "--measure",
+        "present at two team meetings",
+        "--by",
+        "2030-03-31",
+    )
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == (
+        "Suggestion: By 31 March 2030, present at two team meetings to get better at presenting."
+    )
+    assert "measure" in lines[1] and "Sources:" in r.stdout
+    vague = json.loads(run("refine-goal", "get better at product", "--json").stdout)
+    assert vague["suggestion"] is None and "add a date" in vague["reason"]
+    bad = run("refine-goal", "x", "--by", "next week")
+    assert bad.returncode == 2 and "is not a date like" in bad.stderr

@@ -27,7 +27,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    ix = sub.add_parser("index", help="build or update a corpus from files and folders")
+    ix = sub.add_parser(
+        "index",
+        help="build or update a corpus from files and folders",
+        description="Build or update a corpus. Every file gets a line in the report: indexed, "
+        "unchanged, removed, skipped (a type it does not read, empty, not a regular file, "
+        "larger than COACH_MAX_FILE_MB) or error (broken, binary, unreadable). A bad file "
+        "never stops the run.",
+        epilog="Exit status: 0 when no file has an error (skipped files are fine); 1 when "
+        "at least one file has an error, on every run until it is fixed or removed, even "
+        "when nothing else changed; 2 when the run could not start (configuration, store).",
+    )
     ix.add_argument(
         "paths",
         nargs="*",
@@ -101,7 +111,9 @@ def _cmd_index(args: argparse.Namespace) -> int:
         _print_json(report.to_dict())
     else:
         print_index_report(report)
-    return 1 if report.count("error") and not report.count("indexed") else 0
+    # The same files give the same status on every run: a file that still has an error
+    # is reported (and counted) again even when nothing changed since the last run.
+    return 1 if report.count("error") else 0
 
 
 def _cmd_corpus_list(args: argparse.Namespace) -> int:

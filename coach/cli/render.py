@@ -59,10 +59,16 @@ def print_index_report(report: IndexReport) -> None:
     marks = {"indexed": "+", "unchanged": "=", "removed": "-", "skipped": "~", "error": "!"}
     for f in report.files:
         detail = f"{f.chunks} chunks" if f.status == "indexed" else f.reason
+        if f.setting:
+            detail += f"; {f.setting} sets the limit"
         print(f"{marks.get(f.status, '?')} {f.status:<9} {f.path}  ({detail})")
     summary = ", ".join(
         f"{report.count(s)} {s}" for s in ("indexed", "unchanged", "removed", "skipped", "error")
     )
     print(f"corpus '{report.corpus}' ({report.embedder}): {summary}")
     if report.count("error"):
-        print("Files marked ! were not indexed; the reason follows each name.", file=sys.stderr)
+        print(
+            "Files marked ! were not indexed; the reason follows each name. Fix or remove "
+            "them and run `mentor-coach index` again (it exits 1 until then).",
+            file=sys.stderr,
+        )
