@@ -3,87 +3,66 @@
 SQLite under ``COACH_HOME`` by default (WAL mode, so two tabs and a kernel restart are
 fine); the same code runs on PostgreSQL when a database URL is given. Each record is one
 JSON document keyed by (owner, kind, key) and every write is one transaction, so nothing is
-ever half-written. Migrations are plain functions, applied in order, append only.
+ever half-written. Migrations (:mod:`coach.store_schema`) are applied in order, once.
+
+Each record carries a version, bumped by every write. Pages save one field at a time with
+:meth:`Store.patch` (a field-level merge under the row's write lock, refused with
+:class:`Conflict` when another tab changed that same field meanwhile), and counters and
+lists change with :meth:`Store.update`, so two tabs or processes never erase each other's
+work. A workshop seat's records are written only while its cohort is open (see
+:class:`SeatClosed`), so a page still open when its workshop is purged cannot bring them back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from coach.errors import CoachError
+from coach.store_schema import MIGRATIONS
 
 OWNER = "me"  # the single user of a personal workbook; workshops use participant ids
+SEAT_PREFIX = "p_"  # a workshop participant's id (coach.cohorts makes them "p_" + 16 hex)
+ENDED = "This workshop has ended; your facilitator closed it. Nothing more is saved."
 
 
 class StoreError(CoachError):
     """The store cannot be opened or written; the message says what to do."""
 
 
-def _m001_records(conn: Any) -> None:
-    from sqlalchemy import text
+class Conflict(StoreError):
+    """A field changed in another tab or window since this one loaded it; nothing was written.
 
-    conn.execute(
-        text(
-            """CREATE TABLE records (
-                owner VARCHAR(64) NOT NULL,
-                kind VARCHAR(32) NOT NULL,
-                key VARCHAR(64) NOT NULL,
-                data TEXT NOT NULL,
-                created_at VARCHAR(32) NOT NULL,
-                updated_at VARCHAR(32) NOT NULL,
-                PRIMARY KEY (owner, kind, key)
-            )"""
+    ``stored`` is the record as saved now, ``fields`` the names whose saved value differs
+    from what this tab expected, ``version`` the record's version.
+    """
+
+    def __init__(self, fields: list[str], stored: dict[str, Any], version: int) -> None:
+        super().__init__(
+            f"Changed in another tab or window meanwhile: {', '.join(fields)}. Reload to see "
+            "the other version, or save yours over it."
         )
-    )
+        self.fields, self.stored, self.version = fields, stored, version
 
 
-def _m002_cohorts(conn: Any) -> None:
-    from sqlalchemy import text
+class SeatClosed(StoreError):
+    """A write for a workshop seat whose cohort is closed or purged (an old open page)."""
 
-    conn.execute(
-        text(
-            """CREATE TABLE cohorts (
-                name VARCHAR(64) PRIMARY KEY,
-                title VARCHAR(200) NOT NULL,
-                created_at VARCHAR(32) NOT NULL,
-                expires_at VARCHAR(32) NOT NULL,
-                closed_at VARCHAR(32),
-                base_url VARCHAR(200) NOT NULL,
-                facilitator_hash VARCHAR(64) NOT NULL UNIQUE,
-                seed INTEGER NOT NULL
-            )"""
-        )
-    )
-    conn.execute(
-        text(
-            """CREATE TABLE participants (
-                id VARCHAR(32) PRIMARY KEY,
-                cohort VARCHAR(64) NOT NULL REFERENCES cohorts (name),
-                display_name VARCHAR(80) NOT NULL,
-                email VARCHAR(254) NOT NULL,
-                offers TEXT NOT NULL,
-                goals TEXT NOT NULL,
-                token_hash VARCHAR(64) NOT NULL UNIQUE,
-                created_at VARCHAR(32) NOT NULL
-            )"""
-        )
-    )
-    conn.execute(text("CREATE INDEX ix_participants_cohort ON participants (cohort)"))
+    def __init__(self) -> None:
+        super().__init__(ENDED)
 
 
-def _m003_wider_owner(conn: Any) -> None:
-    """Owners like ``cohort:<64-character name>`` (a cohort's shared state) need 80."""
-    from sqlalchemy import text
-
-    if conn.dialect.name == "postgresql":  # SQLite does not enforce VARCHAR lengths
-        conn.execute(text("ALTER TABLE records ALTER COLUMN owner TYPE VARCHAR(80)"))
+_MISSING = object()
 
 
-MIGRATIONS: list[Callable[[Any], None]] = [_m001_records, _m002_cohorts, _m003_wider_owner]
+def as_stored(value: Any) -> Any:
+    """A value as it would read back from the store (tuples become lists, dates text)."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
 def _now() -> str:
@@ -131,8 +110,6 @@ class Store:
         the migration itself: a second process waits on that write, then finds the row
         and skips the migration (or, on a race we lose, retries from the top).
         """
-        import time
-
         from sqlalchemy import exc as sa_exc
         from sqlalchemy import text
 
@@ -170,39 +147,181 @@ class Store:
         """The SQLAlchemy engine (read-only access for modules with their own tables)."""
         return self._engine
 
-    def put(self, owner: str, kind: str, key: str, data: dict[str, Any]) -> None:
-        """Save one document (insert or replace) in its own transaction."""
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """One write transaction holding the write lock from its first statement.
+
+        SQLite: ``BEGIN IMMEDIATE`` (a read that turns into a write could otherwise fail at
+        once when another connection wrote in between, and two read-modify-writes would both
+        read the old value); PostgreSQL: the default, with rows locked by ``FOR UPDATE``.
+        """
+        with self._engine.connect() as conn, conn.begin():
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield conn
+
+    def _check_seat(self, conn: Any, owner: str) -> None:
+        """Refuse a write for a workshop seat that is closed or no longer exists.
+
+        On PostgreSQL the cohort's row is share-locked until this write commits, so a
+        close that runs meanwhile waits for it (and its purge then removes what it wrote),
+        or has committed already, and then this write sees the cohort closed.
+        """
         from sqlalchemy import text
 
-        payload = json.dumps(data, ensure_ascii=False, default=str)
-        now = _now()
-        with self._engine.begin() as conn:
-            updated = conn.execute(
+        if not owner.startswith(SEAT_PREFIX):
+            return
+        lock = " FOR SHARE" if conn.dialect.name == "postgresql" else ""
+        row = conn.execute(
+            text(
+                "SELECT c.closed_at FROM participants p JOIN cohorts c ON c.name = p.cohort "
+                f"WHERE p.id = :o{lock}"
+            ),
+            {"o": owner},
+        ).first()
+        if row is None or row[0]:
+            raise SeatClosed()
+
+    def _read_locked(self, conn: Any, owner: str, kind: str, key: str) -> tuple[Any, int] | None:
+        from sqlalchemy import text
+
+        lock = " FOR UPDATE" if conn.dialect.name == "postgresql" else ""
+        row = conn.execute(
+            text(
+                "SELECT data, version FROM records WHERE owner = :o AND kind = :k AND key = :key"
+                + lock
+            ),
+            {"o": owner, "k": kind, "key": key},
+        ).first()
+        return (json.loads(row[0]), int(row[1])) if row else None
+
+    def _write(
+        self, conn: Any, owner: str, kind: str, key: str, data: dict[str, Any], version: int
+    ) -> None:
+        """Insert or replace one record at ``version`` (0: not stored before)."""
+        from sqlalchemy import text
+
+        args = {
+            "d": json.dumps(data, ensure_ascii=False, default=str),
+            "t": _now(),
+            "o": owner,
+            "k": kind,
+            "key": key,
+            "v": version + 1,
+        }
+        if version:
+            conn.execute(
                 text(
-                    "UPDATE records SET data = :d, updated_at = :t "
+                    "UPDATE records SET data = :d, updated_at = :t, version = :v "
                     "WHERE owner = :o AND kind = :k AND key = :key"
                 ),
-                {"d": payload, "t": now, "o": owner, "k": kind, "key": key},
+                args,
             )
-            if updated.rowcount == 0:
-                conn.execute(
-                    text(
-                        "INSERT INTO records (owner, kind, key, data, created_at, updated_at) "
-                        "VALUES (:o, :k, :key, :d, :t, :t)"
-                    ),
-                    {"d": payload, "t": now, "o": owner, "k": kind, "key": key},
-                )
+        else:  # two first writes at once on PostgreSQL: one fails here and is retried
+            conn.execute(
+                text(
+                    "INSERT INTO records (owner, kind, key, data, created_at, updated_at, "
+                    "version) VALUES (:o, :k, :key, :d, :t, :t, :v)"
+                ),
+                args,
+            )
+
+    def update(
+        self,
+        owner: str,
+        kind: str,
+        key: str,
+        fn: Callable[[dict[str, Any]], dict[str, Any] | None],
+    ) -> int:
+        """Read, change and write one record atomically; returns its new version.
+
+        ``fn`` gets the stored document (``{}`` when there is none) and returns the new one,
+        or None to leave it as it is. No other write to the record can come in between, so
+        counters and lists changed this way never lose an update.
+        """
+        return self._locked_change(owner, kind, key, lambda data, _version: fn(data))
+
+    def _locked_change(
+        self,
+        owner: str,
+        kind: str,
+        key: str,
+        fn: Callable[[dict[str, Any], int], dict[str, Any] | None],
+    ) -> int:
+        from sqlalchemy import exc as sa_exc
+
+        for attempt in range(5):
+            try:
+                with self.transaction() as conn:
+                    self._check_seat(conn, owner)
+                    data, version = self._read_locked(conn, owner, kind, key) or ({}, 0)
+                    new = fn(data, version)
+                    if new is None:
+                        return version
+                    self._write(conn, owner, kind, key, new, version)
+                    return version + 1
+            except sa_exc.IntegrityError:
+                if attempt == 4:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def patch(
+        self,
+        owner: str,
+        kind: str,
+        key: str,
+        changes: dict[str, Any],
+        *,
+        expected: dict[str, Any] | None = None,
+    ) -> int:
+        """Change only the given top-level fields of one record; returns its new version.
+
+        ``expected`` holds the values of fields as this tab last saw them: when another tab
+        has changed one of them meanwhile (to something other than what this one writes),
+        :class:`Conflict` is raised with the stored record and nothing is written. A field
+        not saved yet reads as None.
+        """
+        seen, new = as_stored(expected or {}), as_stored(changes)
+
+        def merge(data: dict[str, Any], version: int) -> dict[str, Any]:
+            clash = [
+                name
+                for name, value in seen.items()
+                if data.get(name) != value and data.get(name, _MISSING) != new.get(name, _MISSING)
+            ]
+            if clash:
+                raise Conflict(clash, data, version)
+            return {**data, **new}
+
+        return self._locked_change(owner, kind, key, merge)
+
+    def put(self, owner: str, kind: str, key: str, data: dict[str, Any]) -> None:
+        """Save one whole document (insert or replace) in its own transaction.
+
+        For a new record or one this code alone writes; an edit of an existing record
+        saves its changed fields with :meth:`patch`.
+        """
+        self.update(owner, kind, key, lambda _old: data)
 
     def get(self, owner: str, kind: str, key: str) -> dict[str, Any] | None:
         """One document, or None."""
+        found = self.get_versioned(owner, kind, key)
+        return found[0] if found else None
+
+    def get_versioned(self, owner: str, kind: str, key: str) -> tuple[dict[str, Any], int] | None:
+        """One document and its version, or None."""
         from sqlalchemy import text
 
         with self._engine.connect() as conn:
             row = conn.execute(
-                text("SELECT data FROM records WHERE owner = :o AND kind = :k AND key = :key"),
+                text(
+                    "SELECT data, version FROM records "
+                    "WHERE owner = :o AND kind = :k AND key = :key"
+                ),
                 {"o": owner, "k": kind, "key": key},
             ).first()
-        return json.loads(row[0]) if row else None
+        return (json.loads(row[0]), int(row[1])) if row else None
 
     def all(self, owner: str, kind: str) -> list[tuple[str, dict[str, Any]]]:
         """Every document of a kind, oldest first."""

@@ -272,3 +272,32 @@ def test_a_streamed_draft_shows_as_it_comes_and_is_kept(quick, monkeypatch):
     view.go.click()
     assert seen == ["Hi Daniel, ", "Hi Daniel, a quick question?"]
     assert get_store().get("me", "draft", "d1-linkedin-note")["text"] == view.text.value
+
+
+def test_a_draft_edited_in_two_tabs_asks_before_replacing_the_other(quick):
+    _two_candidates()
+    one, two = outreach_widget(), outreach_widget()
+    for tab in (one, two):
+        tab.candidate.value = "d1"
+    one.go.click()
+    drafted = one.text.value
+    two.refresh()  # tab 2 shows the draft tab 1 wrote
+    assert two.text.value == drafted
+    one.text.value = drafted + " Tab one's edit."
+    two.text.value = drafted + " Tab two's edit."  # from the draft it last saw
+    from coach.widgets.outreach import draft_key
+
+    saved = lambda: get_store().get("me", "draft", draft_key("d1", "linkedin-note"))["text"]  # noqa: E731
+    assert saved().endswith("Tab one's edit.")  # not overwritten by tab 2
+    assert two.conflict.layout.display is None
+    assert "Changed in another tab" in two.conflict.message.value
+    assert "Tab one" in two.conflict.message.value  # what the other tab saved, quoted
+    assert two.text.value.endswith("Tab two's edit.")  # nothing typed is lost
+    two.sent.click()  # nor marked as sent over the other tab's text
+    assert get_store().get("me", "candidate", "d1")["stage"] == "idea"
+    two.conflict.keep.click()
+    assert saved().endswith("Tab two's edit.") and two.conflict.layout.display == "none"
+    one.text.value = drafted + " Tab one again."  # tab 1 is the stale one now
+    assert "Changed in another tab" in one.conflict.message.value
+    one.conflict.reload.click()
+    assert one.text.value.endswith("Tab two's edit.")

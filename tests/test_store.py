@@ -49,7 +49,12 @@ def test_two_tabs_see_each_others_writes_and_survive_a_restart(tmp_path, backend
 
     with restarted.engine.connect() as conn:
         names = [r[0] for r in conn.execute(text("SELECT name FROM schema_migrations"))]
-    assert sorted(names) == ["_m001_records", "_m002_cohorts", "_m003_wider_owner"]
+    assert sorted(names) == [
+        "_m001_records",
+        "_m002_cohorts",
+        "_m003_wider_owner",
+        "_m004_record_version",
+    ]
     if backend == "sqlite":
         with sqlite3.connect(tmp_path / "workbook.sqlite3") as db:
             assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

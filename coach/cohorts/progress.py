@@ -27,10 +27,13 @@ from coach.cohorts.registry import _records, _require, participants
 
 def record_activity(participant_id: str, step: str, *, now: dt.datetime | None = None) -> None:
     """Note that a participant opened ``step`` (the workbooks call this on page open)."""
-    from coach.store import get_store
+    from contextlib import suppress
+
+    from coach.store import SeatClosed, get_store
 
     data = {"step": _clean(step)[:32], "at": _iso(now or _utcnow())}
-    get_store().put(participant_id, ACTIVITY_KIND, ACTIVITY_KEY, data)
+    with suppress(SeatClosed):  # closed since the link was checked: the page's saves say so
+        get_store().put(participant_id, ACTIVITY_KIND, ACTIVITY_KEY, data)
 
 
 def _done(kind: str, data: dict[str, Any]) -> str | None:

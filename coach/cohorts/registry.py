@@ -110,6 +110,8 @@ def create_cohort(
     from sqlalchemy import text
     from sqlalchemy.exc import IntegrityError
 
+    from coach.store import SEAT_PREFIX  # the store refuses writes for a closed seat by it
+
     name = _check_name(name)
     base = _check_base_url(base_url)
     title = _clean(title or name)
@@ -153,7 +155,7 @@ def create_cohort(
     for e in entries:
         token = secrets.token_urlsafe(24)
         p = Participant(
-            "p_" + secrets.token_hex(8), name, e.display_name, e.email, e.offers, e.goals
+            SEAT_PREFIX + secrets.token_hex(8), name, e.display_name, e.email, e.offers, e.goals
         )
         links.append((p, f"{base}/join/{token}"))
         rows.append(
@@ -302,19 +304,26 @@ def close_cohort(name: str, purge: bool = False, *, now: dt.datetime | None = No
     """End access at once (join links and the facilitator link stop working).
 
     With ``purge``, also delete every participant's records and the participants
-    themselves, in one transaction; returns how many records were removed (else 0).
+    themselves; returns how many records were removed (else 0). The close is committed
+    first: from then on the store refuses every write for these seats (a page still open
+    says the workshop has ended), so the purge cannot be followed by records coming back
+    without a participant, out of reach of any later purge.
     """
     from sqlalchemy import text
 
+    from coach.store import get_store
+
     cohort = _require(name)
-    with _engine().begin() as conn:
-        if cohort.closed_at is None:
+    store = get_store()
+    if cohort.closed_at is None:
+        with store.transaction() as conn:
             conn.execute(
-                text("UPDATE cohorts SET closed_at = :t WHERE name = :n"),
+                text("UPDATE cohorts SET closed_at = :t WHERE name = :n AND closed_at IS NULL"),
                 {"t": _iso(now or _utcnow()), "n": name},
             )
-        if not purge:
-            return 0
+    if not purge:
+        return 0
+    with store.transaction() as conn:
         removed = conn.execute(
             text(
                 "DELETE FROM records WHERE owner IN "

@@ -11,8 +11,16 @@ from typing import Any
 import ipywidgets as w
 
 from coach.profiles import NAME_MAX, NOTE_MAX, NOTE_MIN, NOTES_MAX, SHORT_MAX
+from coach.store import StoreError
 from coach.widgets.common import StepView, esc, heading, note, owner, store
-from coach.widgets.fields import AskOnce, Limited, hint, when_changed
+from coach.widgets.fields import (
+    AskOnce,
+    ConflictNote,
+    Limited,
+    hint,
+    save_changes,
+    when_changed,
+)
 from coach.widgets.page import workbook_page
 
 STAGES = ["idea", "researched", "contacted", "replied", "meeting", "active", "closed"]
@@ -221,9 +229,10 @@ class CandidateCard(w.VBox):
         self.rows = [w.HBox([self.ratings[k], w.Label(q)]) for k, q in QUESTIONS]
         self.score = w.HTML()
         self.form: CandidateForm | None = None
-        self.stage.observe(lambda _c: self.save(), names="value")
-        for s in self.ratings.values():
-            s.observe(lambda _c: self.save(), names="value")
+        self.conflict = ConflictNote()
+        self.stage.observe(lambda _c: self.save_stage(), names="value")
+        for k, s in self.ratings.items():
+            s.observe(lambda _c, k=k: self.save_rating(k), names="value")
         self._show_score()
         super().__init__(
             self._parts(), layout=w.Layout(border="1px solid #ddd", padding="6px", margin="4px 0")
@@ -237,7 +246,7 @@ class CandidateCard(w.VBox):
             cancel = w.Button(description="Cancel")
             save.on_click(self._save_edit)
             cancel.on_click(lambda _b: self._close())
-            top = [self.form, w.HBox([save, cancel])]
+            top = [self.form, w.HBox([save, cancel]), self.conflict]
         return [*top, self.message, self.stage, *self.rows, self.score]
 
     def _show_score(self) -> None:
@@ -246,16 +255,39 @@ class CandidateCard(w.VBox):
         trail = " → ".join(f"{esc(s)} ({esc(d[:10])})" for s, d in dates.items())
         self.score.value = f"<small>Five-question score: {total}/25. {trail}</small>"
 
-    def save(self) -> None:
-        """Write ratings and stage (with the date each stage was reached)."""
-        data = store().get(owner(), "candidate", self.key) or self.data
-        data["ratings"] = {k: s.value for k, s in self.ratings.items()}
-        if data.get("stage") != self.stage.value:
-            data["stage"] = self.stage.value
-            data.setdefault("stage_dates", {})[self.stage.value] = dt.date.today().isoformat()
-        store().put(owner(), "candidate", self.key, data)
-        self.data = data
+    def _change(self, fn: Callable[[dict], dict]) -> None:
+        """Change the stored candidate atomically (another tab's edits stay), then show it."""
+
+        def apply(data: dict) -> dict:
+            new = fn(data or dict(self.data))
+            saved.append(new)
+            return new
+
+        saved: list[dict] = []
+        try:
+            store().update(owner(), "candidate", self.key, apply)
+        except StoreError as exc:  # a workshop that has ended
+            self.message.value = note(str(exc), "error").value
+            return
+        self.data = saved[-1]
         self._show_score()
+
+    def save_rating(self, name: str) -> None:
+        """Save one of the five ratings (the other four as saved, maybe by another tab)."""
+        value = self.ratings[name].value
+        self._change(lambda d: {**d, "ratings": {**d.get("ratings", {}), name: value}})
+
+    def save_stage(self) -> None:
+        """Save the stage, with the date it was reached."""
+        stage = self.stage.value
+
+        def move(d: dict) -> dict:
+            if d.get("stage") == stage:
+                return d
+            dates = {**d.get("stage_dates", {}), stage: dt.date.today().isoformat()}
+            return {**d, "stage": stage, "stage_dates": dates}
+
+        self._change(move)
 
     def _open(self, _b: object) -> None:
         self.delete.disarm()
@@ -266,6 +298,7 @@ class CandidateCard(w.VBox):
     def _close(self) -> None:
         self.form = None
         self.message.value = ""
+        self.conflict.clear()
         self.children = self._parts()
 
     def _save_edit(self, _b: object) -> None:
@@ -274,13 +307,31 @@ class CandidateCard(w.VBox):
         if problem:
             self.message.value = note(problem, "warn").value
             return
-        data = store().get(owner(), "candidate", self.key) or self.data
-        data.update(cand.model_dump(mode="json"))  # stage, ratings and dates stay
-        store().put(owner(), "candidate", self.key, data)
+        # only the fields changed in this form, each as it was when the form opened: the
+        # stage, ratings and dates, and any field another tab changed, stay as saved
+        loaded = {k: self.data.get(k) for k in MENTOR_FIELDS}
+        save_changes(
+            "candidate",
+            self.key,
+            loaded,
+            cand.model_dump(mode="json"),
+            self.conflict,
+            done=lambda data: self._saved(data, cand.name),
+            reload=self._reload,
+        )
+
+    def _saved(self, data: dict, name: str) -> None:
         self.data = data
         self.title.value = card_html(data)
         self._close()
-        self._changed(f"Saved {cand.name}.")
+        self._changed(f"Saved {name}.")
+
+    def _reload(self, data: dict) -> None:
+        """The form shows the candidate as saved now (another tab's version)."""
+        self.data = data
+        self.title.value = card_html(data)
+        if self.form is not None:
+            self.form.fill(data)
 
     def _delete(self) -> None:
         forget(self.key)
@@ -313,7 +364,11 @@ def candidates_widget() -> StepView:
             return
         data = cand.model_dump(mode="json")
         data.update(stage="idea", stage_dates={"idea": dt.date.today().isoformat()}, ratings={})
-        store().put(owner(), "candidate", uuid.uuid4().hex[:12], data)
+        try:
+            store().put(owner(), "candidate", uuid.uuid4().hex[:12], data)
+        except StoreError as exc:  # a workshop that has ended: say so, keep the form
+            message.value = note(str(exc), "error").value
+            return
         form.clear()
         changed(f"Added {cand.name}.")
 

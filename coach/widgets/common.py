@@ -117,7 +117,9 @@ class StepView(QuietRepr, w.VBox):
 
 
 def autosave(widget: w.ValueWidget, save: Any) -> None:
-    """Call ``save()`` whenever the widget's value changes."""
+    """Call ``save()`` whenever the widget's value changes. A field of a stored record
+    saves with :class:`coach.widgets.fields.SavedField` instead (that field alone, and a
+    "changed in another tab" note rather than overwriting it)."""
     widget.observe(lambda _change: save(), names="value")
 
 

@@ -1,19 +1,26 @@
-"""Form pieces the steps share: fields that show their limit, and buttons that ask once.
+"""Form pieces the steps share: fields that show their limit, buttons that ask once, and
+saving that loses nothing between tabs.
 
 A limit is shown where a person types ("142 / 300") and enforced before saving, never by
 cutting: a value over the limit stays in the box, in red, with how much to cut, and the
 store keeps the last value that fitted.
+
+Every edit saves only the field it changed (:class:`SavedField`, :func:`save_changes`), as
+a field-level merge in the store, so a second tab or window never erases what the first
+wrote. When both changed the same field, the second is told so beside it, keeps its text,
+and chooses: Keep mine (save it over the other) or Reload (show the other).
 """
 
 from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import ipywidgets as w
 
-from coach.widgets.common import esc, note
+from coach.store import Conflict, StoreError, as_stored
+from coach.widgets.common import esc, note, owner, store
 
 T = TypeVar("T")
 
@@ -124,3 +131,186 @@ def when_changed(read: Callable[[], T], draw: Callable[[T], None]) -> Callable[[
         draw(saved)
 
     return refresh
+
+
+SMALL = {"width": "auto"}
+
+
+def shown_text(value: object, limit: int = 300) -> str:
+    """A saved value as the conflict message quotes it (a list one item per comma)."""
+    if value is None:
+        return ""
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+class ConflictNote(w.VBox):
+    """Beside a field: "changed in another tab or window", with Keep mine and Reload; or
+    why nothing can be saved any more (a workshop that has ended). Hidden otherwise."""
+
+    def __init__(self) -> None:
+        self.message = w.HTML()
+        self.keep = w.Button(description="Keep mine", icon="check", layout=SMALL)
+        self.reload = w.Button(description="Reload", icon="refresh", layout=SMALL)
+        self._keep: Callable[[], object] = lambda: None
+        self._reload: Callable[[], object] = lambda: None
+        self.keep.on_click(lambda _b: self._keep())
+        self.reload.on_click(lambda _b: self._reload())
+        self.buttons = w.HBox([self.keep, self.reload])
+        super().__init__([self.message, self.buttons], layout=w.Layout(display="none"))
+
+    @property
+    def waiting(self) -> bool:
+        """Whether a conflict is waiting for the person's choice."""
+        return self.layout.display != "none" and self.buttons.layout.display != "none"
+
+    def conflict(
+        self, saved: list[str], keep: Callable[[], object], reload: Callable[[], object]
+    ) -> None:
+        """Say what is saved now, and offer to keep this tab's version or reload that one."""
+        quoted = ", ".join(f"“{text}”" for text in saved) or "“”"
+        self._keep, self._reload = keep, reload
+        self.message.value = note(
+            f"Changed in another tab or window: the saved text is now {quoted}. Keep yours "
+            "to save it over that, or Reload to see the other version.",
+            "warn",
+        ).value
+        self.buttons.layout.display = None
+        self.layout.display = None
+
+    def refused(self, error: StoreError) -> None:
+        """Say why nothing was saved (no choice to offer)."""
+        self.message.value = note(str(error), "error").value
+        self.buttons.layout.display = "none"
+        self.layout.display = None
+
+    def clear(self) -> None:
+        """Nothing to say: hide."""
+        self.message.value = ""
+        self.layout.display = "none"
+
+
+class SavedField:
+    """One field of a stored record, saved alone on every change of its widget.
+
+    ``read`` gives the value to store (default: the widget's value), ``show`` puts a stored
+    value in the widget, ``ready`` says whether the value may be saved now (a text over its
+    limit is not), ``also`` adds fields saved with it (which record a meeting's notes are
+    for). The value this tab loaded is sent as what it expects, so a change another tab
+    made to the same field meanwhile shows :attr:`note` instead of being overwritten.
+    """
+
+    def __init__(
+        self,
+        widget: w.ValueWidget,
+        kind: str,
+        key: str | Callable[[], str | None],
+        field: str,
+        *,
+        read: Callable[[], Any] | None = None,
+        show: Callable[[Any], None] | None = None,
+        ready: Callable[[], bool] | None = None,
+        also: Callable[[], dict[str, Any]] | None = None,
+    ) -> None:
+        self.widget, self.kind, self.field = widget, kind, field
+        self._key = key
+        self._read = read or (lambda: widget.value)
+        self._show = show or (lambda value: setattr(widget, "value", value or ""))
+        self._ready = ready or (lambda: True)
+        self._also = also or dict
+        self.seen: Any = None  # the stored value this tab last loaded or saved
+        self._loaded_key: str | None = None
+        self.note = ConflictNote()
+        self._loading = False
+        widget.observe(lambda _c: self.save(), names="value")
+
+    def key(self) -> str | None:
+        """The record's key now (a meeting's follows the person and phase chosen)."""
+        return self._key() if callable(self._key) else self._key
+
+    def load(self, data: dict[str, Any] | None, *, force: bool = False) -> None:
+        """Show this field's value from the stored record ``data``. A field waiting for the
+        person's choice after a conflict keeps their text (unless ``force``, or the field
+        now shows another record)."""
+        value, key = (data or {}).get(self.field), self.key()
+        if self.note.waiting and not force and key == self._loaded_key:
+            return
+        self._loaded_key = key
+        self._loading = True
+        try:
+            self._show(value)
+        finally:
+            self._loading = False
+        self.seen = value
+        self.note.clear()
+
+    def reload(self) -> None:
+        """Show what the store holds now for this field."""
+        key = self.key()
+        self.load(store().get(owner(), self.kind, key) if key else None, force=True)
+
+    def save(self, *, mine: bool = False) -> bool:
+        """Save the field alone (``mine``: over whatever another tab saved); True if saved."""
+        key = self.key()
+        if self._loading or key is None or not self._ready():
+            return False
+        value = self._read()
+        expected = None if mine else {self.field: self.seen}
+        try:
+            store().patch(
+                owner(), self.kind, key, {self.field: value, **self._also()}, expected=expected
+            )
+        except Conflict as exc:
+            saved = [shown_text(exc.stored.get(self.field))]
+            self.note.conflict(saved, lambda: self.save(mine=True), self.reload)
+            return False
+        except StoreError as exc:  # a workshop that has ended, a store that cannot write
+            self.note.refused(exc)
+            return False
+        self.seen = value
+        self.note.clear()
+        return True
+
+
+def limited_field(box: Limited, kind: str, key: str, field: str) -> SavedField:
+    """A :class:`Limited` text saved as :class:`SavedField` does: its text without the
+    surrounding spaces, and only while it fits its limit."""
+    return SavedField(box.field, kind, key, field, read=lambda: box.text, ready=lambda: box.fits)
+
+
+def save_changes(
+    kind: str,
+    key: str,
+    loaded: dict[str, Any],
+    current: dict[str, Any],
+    conflict: ConflictNote,
+    *,
+    done: Callable[[dict[str, Any]], None],
+    reload: Callable[[dict[str, Any]], None],
+    mine: bool = False,
+) -> None:
+    """Save a form (its Save button): only the fields that differ from ``loaded`` (what the
+    form opened with), each expected to be as loaded. ``done`` gets the record as saved;
+    on a conflict ``conflict`` offers Keep mine (save again, ``mine``) and Reload (``reload``
+    gets the record as stored now)."""
+    changed = {k: v for k, v in as_stored(current).items() if loaded.get(k) != v}
+    expected = None if mine else {k: loaded.get(k) for k in changed}
+    try:
+        if changed:
+            store().patch(owner(), kind, key, changed, expected=expected)
+    except Conflict as exc:
+
+        def keep() -> None:
+            save_changes(kind, key, loaded, current, conflict, done=done, reload=reload, mine=True)
+
+        def fresh() -> None:
+            conflict.clear()
+            reload(store().get(owner(), kind, key) or {})
+
+        conflict.conflict([shown_text(exc.stored.get(f)) for f in exc.fields], keep, fresh)
+        return
+    except StoreError as exc:
+        conflict.refused(exc)
+        return
+    conflict.clear()
+    done(store().get(owner(), kind, key) or {**loaded, **changed})

@@ -10,14 +10,13 @@ from coach.profiles import GOAL_TITLE_MAX, GOAL_WHY_MAX, MEASURE_MAX, OFFERS_MAX
 from coach.widgets.common import (
     CoachStatus,
     StepView,
-    autosave,
     esc,
     heading,
     note,
     owner,
     store,
 )
-from coach.widgets.fields import Limited, hint, hint_html
+from coach.widgets.fields import Limited, SavedField, hint, hint_html, limited_field
 from coach.widgets.page import workbook_page
 
 LAYOUT = w.Layout(width="95%")
@@ -29,7 +28,6 @@ class GoalEditor(w.VBox):
 
     def __init__(self, key: str) -> None:
         self.key = key
-        self._loading = False
         self.title = w.Text(
             placeholder="e.g. Lead a product discovery project",
             description="Goal",
@@ -54,67 +52,108 @@ class GoalEditor(w.VBox):
         self.suggest = w.Button(description="Suggest sharper wording", icon="magic")
         self.advice = w.HTML()
         self.suggest.on_click(self._suggest)
+        # One click puts the suggestion in the Goal box, which saves it like an edit.
+        self.use = w.Button(
+            description="Use this wording",
+            icon="check",
+            button_style="primary",
+            layout=w.Layout(width="auto", display="none"),
+        )
+        self.use.on_click(self._use)
+        self.suggestion: str | None = None
+        self.fields = [limited_field(box, "goal", key, name) for name, box in self.limited.items()]
+        self.fields.append(
+            SavedField(
+                self.target,
+                "goal",
+                key,
+                "target_date",
+                read=lambda: self.target.value.isoformat() if self.target.value else None,
+                show=self._show_date,
+            )
+        )
         self.reload()
-        for field in (self.title, self.why, self.measure, self.target):
-            autosave(field, self.save)
         from coach.widgets.page import share_toggle
 
         share = share_toggle("goal", key, "title", f"goal {key}")
+        parts: list[w.Widget] = []
+        for field in self.fields:  # each with its "changed in another tab" note beside it
+            parts += [self.limited.get(field.field, field.widget), field.note]
         super().__init__(
             [
-                *self.limited.values(),
-                self.target,
-                w.HBox([self.suggest, share]),
+                *parts,
+                w.HBox([self.suggest, share], layout=w.Layout(flex_flow="row wrap")),
                 self.advice,
+                self.use,
             ]
         )
 
-    def reload(self) -> None:
-        """Show what the store holds for this goal."""
-        data = store().get(owner(), "goal", self.key) or {}
-        date = data.get("target_date")
-        self._loading = True
-        try:
-            self.title.value = data.get("title", "")
-            self.why.value = data.get("why", "")
-            self.measure.value = data.get("measure", "")
-            self.target.value = dt.date.fromisoformat(date) if date else None
-        finally:
-            self._loading = False
+    def _show_date(self, value: str | None) -> None:
+        self.target.value = dt.date.fromisoformat(value) if value else None
 
-    def save(self) -> None:
-        """Write this goal to the store; a field over its limit keeps its saved value."""
-        if self._loading:
-            return
-        saved = store().get(owner(), "goal", self.key) or {}
-        data = {
-            name: box.text if box.fits else saved.get(name, "")
-            for name, box in self.limited.items()
-        }
-        data["target_date"] = self.target.value.isoformat() if self.target.value else None
-        store().put(owner(), "goal", self.key, data)
+    def reload(self) -> None:
+        """Show what the store holds for this goal (a field whose text another tab changed
+        meanwhile keeps what was typed here, until Keep mine or Reload)."""
+        data = store().get(owner(), "goal", self.key) or {}
+        for field in self.fields:
+            field.load(data)
 
     def _suggest(self, _button: object) -> None:
         from coach.errors import CoachError
         from coach.tasks import refine_goal
 
-        goal = " ".join(p for p in (self.title.value, self.measure.value) if p.strip())
-        if self.target.value:
-            goal += f" by {self.target.value:%B %Y}"
         CoachStatus.start_warm_up()  # the status line follows the coach loading
         self.advice.value = note("Looking at your goal…").value
+        self._offer(None)
         self.suggest.disabled = True
         try:
-            answer = refine_goal(goal)
+            found = refine_goal(
+                self.title.value,
+                why=self.why.value,
+                measure=self.measure.value,
+                target_date=self.target.value,
+            )
         except CoachError as exc:
             self.advice.value = note(str(exc), "warn").value
             return
         finally:
             self.suggest.disabled = False
-        lines = "".join(
-            f"<li>{esc(x.lstrip('- '))}</li>" for x in answer.text.splitlines() if x.strip()
-        )
-        self.advice.value = f"<ul>{lines}</ul>"
+        parts = []
+        if found.suggestion:
+            parts.append(
+                '<div class="mw-suggestion" style="background:#eef4ff;padding:6px 10px;'
+                f'border-radius:6px"><b>Suggested:</b> {esc(found.suggestion)}</div>'
+            )
+        parts.append(f"<p>{esc(found.reason)}</p>")
+        fits = found.suggestion is not None and len(found.suggestion) <= GOAL_TITLE_MAX
+        if found.suggestion and not fits:
+            parts.append(
+                note(
+                    f"This wording has {len(found.suggestion)} characters and a goal holds "
+                    f"{GOAL_TITLE_MAX}: shorten it before you put it in the Goal box.",
+                    "warn",
+                ).value
+            )
+        if found.fallback_reason:
+            parts.append(f"<small>Offline suggestion: {esc(found.fallback_reason)}.</small>")
+        if found.citations:
+            sources = "; ".join(f"{p.title} › {p.section}" for p in found.citations)
+            parts.append(f"<small>From the guides: {esc(sources)}</small>")
+        self.advice.value = "".join(parts)
+        self._offer(found.suggestion if fits else None)
+
+    def _offer(self, suggestion: str | None) -> None:
+        """Show the "Use this wording" button for ``suggestion``, or hide it."""
+        self.suggestion = suggestion
+        self.use.layout.display = None if suggestion else "none"
+
+    def _use(self, _button: object) -> None:
+        """Put the suggestion in the Goal box; the box's autosave stores it."""
+        if not self.suggestion:
+            return
+        self.title.value = self.suggestion
+        self._offer(None)
+        self.advice.value = note("Your goal now has the suggested wording. Saved.", "ok").value
 
 
 # Suggestions are optional here, so the coach loads when first asked for, not with the
@@ -130,7 +169,6 @@ def goals_widget() -> StepView:
     )
     usual = f"Up to {OFFERS_MAX}, separated by commas, each up to {SHORT_MAX} characters."
     offer_hint = hint(usual)
-    loading = [False]
 
     def offers() -> tuple[list[str], str | None]:
         items = [x.strip() for x in offer.value.split(",") if x.strip()]
@@ -146,22 +184,19 @@ def goals_widget() -> StepView:
         problem = offers()[1]
         offer_hint.value = hint_html(problem or usual, error=problem is not None)
 
-    def save_offer() -> None:
-        show_offer_hint()
-        items, problem = offers()
-        if loading[0] or problem:
-            return
-        data = store().get(owner(), "profile", "me") or {}
-        data["offer"] = items
-        store().put(owner(), "profile", "me", data)
+    saved_offer = SavedField(
+        offer,
+        "profile",
+        "me",
+        "offer",
+        read=lambda: offers()[0],
+        show=lambda value: setattr(offer, "value", ", ".join(value or [])),
+        ready=lambda: offers()[1] is None,
+    )
+    offer.observe(lambda _c: show_offer_hint(), names="value")
 
     def load_offer() -> None:
-        profile = store().get(owner(), "profile", "me") or {}
-        loading[0] = True
-        try:
-            offer.value = ", ".join(profile.get("offer", []))
-        finally:
-            loading[0] = False
+        saved_offer.load(store().get(owner(), "profile", "me"))
         show_offer_hint()
 
     editors = [GoalEditor("1"), GoalEditor("2")]
@@ -172,7 +207,6 @@ def goals_widget() -> StepView:
         load_offer()
 
     load_offer()
-    autosave(offer, save_offer)
     return StepView(
         [
             CoachStatus(warm=False),
@@ -183,6 +217,7 @@ def goals_widget() -> StepView:
             heading("What you can offer in return"),
             offer,
             offer_hint,
+            saved_offer.note,
             note("Saved automatically as you type."),
         ],
         refresh=refresh,

@@ -10,6 +10,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from coach.store import StoreError
 from coach.widgets.candidates import all_candidates, pair_for
 from coach.widgets.common import (
     CoachStatus,
@@ -21,7 +22,8 @@ from coach.widgets.common import (
     owner,
     store,
 )
-from coach.widgets.outreach import source_list
+from coach.widgets.fields import SavedField
+from coach.widgets.outreach import OK, WARN, source_list
 from coach.widgets.page import workbook_page
 
 PHASES = [
@@ -41,7 +43,23 @@ def agenda_html(agenda: Any) -> str:
         + "</ul></li>"
         for i in agenda.items
     )
-    return f'<div class="mw-agenda"><h4>{esc(agenda.title)}</h4><ol>{rows}</ol></div>'
+    return (
+        f'<div class="mw-agenda"><h4>{esc(agenda.title)}</h4><ol>{rows}</ol>'
+        f"{checks_html(agenda.checks)}</div>"
+    )
+
+
+def checks_html(checks: list[Any]) -> str:
+    """An agenda's checks as the outreach page shows a draft's: a tick or a warning, the
+    check as a sentence, and what was found (all escaped); nothing for an old agenda."""
+    from coach.checks import AGENDA_LABELS
+
+    ticks = "".join(
+        f"<li>{OK if c.passed else WARN} {esc(AGENDA_LABELS.get(c.name, c.name))}"
+        f" <small>({esc(c.detail)})</small></li>"
+        for c in checks
+    )
+    return f'<ul class="mw-checks">{ticks}</ul>' if ticks else ""
 
 
 def parse_time(text: str) -> dt.time | None:
@@ -118,7 +136,8 @@ def meetings_widget() -> StepView:
         saved = (store().get(owner(), "meeting", key()) if who.value else None) or {}
         loading[0] = True
         try:
-            notes.value, actions.value = saved.get("notes", ""), saved.get("actions", "")
+            for field in saved_text:
+                field.load(saved)
             if saved.get("date"):
                 day.value = dt.date.fromisoformat(saved["date"])
             at.value = saved.get("time", at.value)
@@ -136,14 +155,19 @@ def meetings_widget() -> StepView:
         finally:
             loading[0] = False
 
-    def save_notes(_c: object = None) -> None:
-        if who.value is None or loading[0]:
-            return
-        saved = store().get(owner(), "meeting", key()) or {}
-        saved.update(
-            notes=notes.value, actions=actions.value, phase=phase.value, candidate=who.value
+    def meeting_key() -> str | None:
+        return key() if who.value is not None else None
+
+    saved_text = [  # each saved alone, with the meeting it belongs to
+        SavedField(
+            box,
+            "meeting",
+            meeting_key,
+            name,
+            also=lambda: {"phase": phase.value, "candidate": who.value},
         )
-        store().put(owner(), "meeting", key(), saved)
+        for box, name in ((notes, "notes"), (actions, "actions"))
+    ]
 
     def on_plan(_b: object) -> None:
         from coach.errors import CoachError
@@ -159,15 +183,18 @@ def meetings_widget() -> StepView:
         sources.children = [source_list(result.citations)]
         links.value, problem = agenda_links(result, day.value, at.value)
         message.value = note(problem, "warn").value if problem else ""
-        saved = store().get(owner(), "meeting", key()) or {}
-        saved.update(
-            agenda=result.model_dump(mode="json"),
-            date=(day.value or dt.date.today()).isoformat(),
-            time=at.value.strip(),
-            candidate=who.value,
-            phase=phase.value,
-        )
-        store().put(owner(), "meeting", key(), saved)
+        planned_now = {
+            "agenda": result.model_dump(mode="json"),
+            "date": (day.value or dt.date.today()).isoformat(),
+            "time": at.value.strip(),
+            "candidate": who.value,
+            "phase": phase.value,
+        }
+        try:  # the notes and actions, maybe typed in another tab, stay as saved
+            store().patch(owner(), "meeting", key(), planned_now)
+        except StoreError as exc:  # a workshop that has ended
+            message.value = note(str(exc), "error").value
+            return
         show_planned()
 
     def show_planned() -> None:
@@ -211,8 +238,6 @@ def meetings_widget() -> StepView:
     who.observe(load, names="value")
     phase.observe(load, names="value")
     earlier.observe(on_open, names="value")
-    notes.observe(save_notes, names="value")
-    actions.observe(save_notes, names="value")
     refresh()
     return StepView(
         [
@@ -230,7 +255,9 @@ def meetings_widget() -> StepView:
             sources,
             heading("Notes and actions (saved as you type)", 4),
             notes,
+            saved_text[0].note,
             actions,
+            saved_text[1].note,
         ],
         refresh=refresh,
     )

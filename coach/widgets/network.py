@@ -8,8 +8,9 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from coach.profiles import NAME_MAX
+from coach.store import StoreError
 from coach.widgets.common import StepView, esc, heading, note, owner, store
-from coach.widgets.fields import AskOnce, Limited, when_changed
+from coach.widgets.fields import AskOnce, ConflictNote, Limited, save_changes, when_changed
 from coach.widgets.page import workbook_page
 
 SMALL = {"width": "auto"}
@@ -143,6 +144,7 @@ class PersonRow(w.VBox):
         )
         self.edit.on_click(self._open)
         self.form: PersonForm | None = None
+        self.conflict = ConflictNote()
         self.show()
         super().__init__(self.children_now(), layout=ROW)
 
@@ -154,7 +156,7 @@ class PersonRow(w.VBox):
         cancel = w.Button(description="Cancel")
         save.on_click(self._save)
         cancel.on_click(lambda _b: self._close())
-        return [self.form, w.HBox([save, cancel]), self.message]
+        return [self.form, w.HBox([save, cancel]), self.conflict, self.message]
 
     def show(self) -> None:
         """Redraw the row."""
@@ -170,6 +172,7 @@ class PersonRow(w.VBox):
     def _close(self) -> None:
         self.form = None
         self.message.value = ""
+        self.conflict.clear()
         self.show()
 
     def _save(self, _b: object) -> None:
@@ -178,10 +181,27 @@ class PersonRow(w.VBox):
         if problem:
             self.message.value = note(problem, "warn").value
             return
-        self.person = self.form.data()
-        store().put(owner(), "network", self.key, self.person)
+        # only what this form changed, each field as it was when the form opened
+        save_changes(
+            "network",
+            self.key,
+            self.person,
+            self.form.data(),
+            self.conflict,
+            done=self._saved,
+            reload=self._reload,
+        )
+
+    def _saved(self, person: dict) -> None:
+        self.person = person
         self._close()
-        self._changed(f"Saved {self.person['name']}.")
+        self._changed(f"Saved {person.get('name', '')}.")
+
+    def _reload(self, person: dict) -> None:
+        """The form shows the person as saved now (another tab's version)."""
+        self.person = person
+        self.form = PersonForm(person)
+        self.show()
 
     def _delete(self) -> None:
         store().delete(owner(), "network", self.key)
@@ -219,7 +239,11 @@ def network_widget() -> StepView:
             message.value = note(problem, "warn").value
             return
         person = form.data()
-        store().put(owner(), "network", uuid.uuid4().hex[:12], person)
+        try:
+            store().put(owner(), "network", uuid.uuid4().hex[:12], person)
+        except StoreError as exc:  # a workshop that has ended: say so, keep the form
+            message.value = note(str(exc), "error").value
+            return
         form.name.value = ""
         changed(f"Added {person['name']}.")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -18,6 +18,7 @@ from coach.checks import Context
 from coach.errors import CoachError
 from coach.profiles import Profile
 from coach.results import Draft
+from coach.store import Conflict, StoreError
 from coach.widgets.candidates import all_candidates, pair_for
 from coach.widgets.common import (
     CoachStatus,
@@ -29,7 +30,11 @@ from coach.widgets.common import (
     safe_markdown,
     store,
 )
+from coach.widgets.fields import ConflictNote
 from coach.widgets.page import workbook_page
+
+if TYPE_CHECKING:
+    from coach.language import DraftHistory
 
 KINDS = [
     ("LinkedIn connection note", "linkedin-note"),
@@ -93,6 +98,37 @@ def source_list(passages: list) -> w.Accordion:
 def draft_key(candidate: str, kind: str) -> str:
     """The store key of the one draft kept per candidate and kind."""
     return f"{candidate}-{kind}"[:64]
+
+
+def draft_history(candidate: str, today: dt.date | None = None) -> DraftHistory:
+    """What a follow-up or thank-you to ``candidate`` can say: the day the first message was
+    marked as sent (or the candidate moved to 'contacted'), and the latest meeting's notes."""
+    from coach.language import DraftHistory
+
+    days = [
+        str(d.get("sent_at") or "")[:10]
+        for _key, d in store().all(owner(), "draft")
+        if d.get("candidate") == candidate and d.get("kind") not in ("follow-up", "thank-you")
+    ]
+    data = store().get(owner(), "candidate", candidate) or {}
+    days.append(str((data.get("stage_dates") or {}).get("contacted") or ""))
+    sent = []
+    for day in days:
+        try:
+            sent.append(dt.date.fromisoformat(day))
+        except ValueError:
+            continue
+    meetings = [
+        m
+        for _key, m in store().all(owner(), "meeting")
+        if m.get("candidate") == candidate and str(m.get("notes") or "").strip()
+    ]
+    latest = max(meetings, key=lambda m: str(m.get("date", "")), default=None)
+    return DraftHistory(
+        first_sent=min(sent, default=None),
+        today=today or dt.date.today(),
+        discussed=str(latest.get("notes", "")) if latest else "",
+    )
 
 
 def kinds_for(account: str) -> list[tuple[str, str]]:
@@ -167,6 +203,9 @@ class OutreachWidget(StepView):
         self.why = w.VBox()
         self.alts = w.VBox()
         self.message = w.HTML()
+        # the draft as this tab last loaded or saved it: what a save expects to replace
+        self.conflict = ConflictNote()
+        self._base: dict[str, Any] = {}
         self.sent = w.Button(description="Mark as sent", icon="check", disabled=True)
         self.sent_note = w.HTML()
         self.share = w.HBox()
@@ -191,6 +230,7 @@ class OutreachWidget(StepView):
                 self.message,
                 self.subject,
                 self.text,
+                self.conflict,
                 self.counter,
                 self.hint,
                 w.HBox([w.HTML(COPY), self.sent, self.share]),
@@ -258,6 +298,8 @@ class OutreachWidget(StepView):
         self.pair = None if key is None else (key, kind)
         problem = self._judge(key, kind)
         saved = self._saved() or {}
+        self._base = {"subject": saved.get("subject"), "text": saved.get("text")}
+        self.conflict.clear()
         with self._quietly():
             self.subject.value = saved.get("subject") or ""
             self.text.value = saved.get("text", "")
@@ -444,9 +486,16 @@ class OutreachWidget(StepView):
         self.message.value = note("The coach is writing…").value
         with self._quietly():
             self.text.value = ""
+        # Only a follow-up or thank-you says when the first message went or what was said.
+        later = {"history": draft_history(key)} if kind in ("follow-up", "thank-you") else {}
         try:
             result = draft(
-                kind, me, mentor, alternatives=3 if self.more.value else 1, on_token=self._token
+                kind,
+                me,
+                mentor,
+                alternatives=3 if self.more.value else 1,
+                on_token=self._token,
+                **later,
             )
         except CoachError as exc:
             with self._quietly():
@@ -486,22 +535,41 @@ class OutreachWidget(StepView):
         self.message.value = note(done, "ok").value
         self._update()
 
-    def _save(self, sent: bool = False, **extras: Any) -> None:
-        """Keep the text as typed (never cut), one record per candidate and kind."""
+    def _save(self, sent: bool = False, mine: bool = False, **extras: Any) -> bool:
+        """Keep the text as typed (never cut), one record per candidate and kind; False when
+        nothing could be saved (another tab changed this draft meanwhile, which the note
+        beside the text says, or the workshop has ended)."""
         if self.pair is None:
-            return
+            return False
         key, kind = self.pair
-        saved = self._saved()
-        if saved is None and not (self.text.value.strip() or self.subject.value.strip()):
-            return  # nothing written for this pair yet
-        saved = dict(saved or {})
-        saved.update(
-            candidate=key, kind=kind, subject=self.subject.value, text=self.text.value, **extras
-        )
-        saved["edited_at"] = dt.datetime.now().isoformat(timespec="seconds")
+        if self._saved() is None and not (self.text.value.strip() or self.subject.value.strip()):
+            return False  # nothing written for this pair yet
+        now = dt.datetime.now().isoformat(timespec="seconds")
+        mine_now = {"subject": self.subject.value, "text": self.text.value}
+        changes = dict(candidate=key, kind=kind, **mine_now, **extras, edited_at=now)
         if sent:
-            saved["sent_at"] = saved["edited_at"]
-        store().put(owner(), "draft", draft_key(key, kind), saved)
+            changes["sent_at"] = now
+        try:
+            store().patch(
+                owner(),
+                "draft",
+                draft_key(key, kind),
+                changes,
+                expected=None if mine else dict(self._base),
+            )
+        except Conflict as exc:
+            self.conflict.conflict(
+                [str(exc.stored.get("text") or "")],
+                keep=lambda: self._save(sent, mine=True, **extras) and self._update(),
+                reload=self._load,
+            )
+            return False
+        except StoreError as exc:
+            self.conflict.refused(exc)
+            return False
+        self._base = mine_now
+        self.conflict.clear()
+        return True
 
     def _mark_sent(self, _b: object) -> None:
         if self.pair is None or not self.text.value.strip():
@@ -511,14 +579,25 @@ class OutreachWidget(StepView):
             ).value
             return
         key, _kind = self.pair
-        self._save(sent=True)
+        if not self._save(sent=True):
+            return  # the note beside the text says why
         first = self._first()
-        data = store().get(owner(), "candidate", key)
-        moved = data is not None and data.get("stage") in (None, "idea", "researched")
-        if data is not None and moved:
+        moved = False
+
+        def contacted(data: dict[str, Any]) -> dict[str, Any] | None:
+            nonlocal moved
+            moved = bool(data) and data.get("stage") in (None, "idea", "researched")
+            if not moved:
+                return None
             data["stage"] = "contacted"
             data.setdefault("stage_dates", {})["contacted"] = dt.date.today().isoformat()
-            store().put(owner(), "candidate", key, data)
+            return data
+
+        try:
+            store().update(owner(), "candidate", key, contacted)
+        except StoreError as exc:
+            self.message.value = note(str(exc), "warn").value
+            return
         self.message.value = note(
             f"Marked as sent; {first} moved to 'contacted'." if moved else "Marked as sent.", "ok"
         ).value

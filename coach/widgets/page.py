@@ -110,17 +110,25 @@ def share_toggle(kind: str, key: str, field: str, label: str) -> w.Widget:
     )
 
     def on_change(change: dict[str, Any]) -> None:
-        if change["new"]:
-            common.store().put(
-                common.owner(),
-                "shared",
-                shared_key,
-                {"kind": kind, "key": key, "field": field, "label": label},
-            )
-            toggle.description, toggle.icon = "Shared with facilitator", "eye"
-        else:
-            common.store().delete(common.owner(), "shared", shared_key)
-            toggle.description, toggle.icon = "Share with facilitator", "eye-slash"
+        from coach.store import StoreError
+
+        try:
+            if change["new"]:
+                common.store().put(
+                    common.owner(),
+                    "shared",
+                    shared_key,
+                    {"kind": kind, "key": key, "field": field, "label": label},
+                )
+                toggle.description, toggle.icon = "Shared with facilitator", "eye"
+            else:
+                common.store().delete(common.owner(), "shared", shared_key)
+                toggle.description, toggle.icon = "Share with facilitator", "eye-slash"
+        except StoreError as exc:  # e.g. the workshop has ended: say so, share nothing
+            toggle.unobserve(on_change, names="value")
+            toggle.value = change["old"]
+            toggle.observe(on_change, names="value")
+            toggle.description, toggle.tooltip = "Not shared", str(exc)
 
     toggle.observe(on_change, names="value")
     return toggle

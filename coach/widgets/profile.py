@@ -5,8 +5,8 @@ from __future__ import annotations
 import ipywidgets as w
 
 from coach.profiles import NAME_MAX, SHORT_MAX
-from coach.widgets.common import StepView, autosave, heading, owner, store
-from coach.widgets.fields import Limited
+from coach.widgets.common import StepView, heading, owner, store
+from coach.widgets.fields import Limited, SavedField, limited_field
 
 FIELDS = [
     ("name", "Name", "e.g. Priya Raman", NAME_MAX),
@@ -26,27 +26,24 @@ def profile_widget() -> StepView:
         for key, label, hint, limit in FIELDS
     }
     account = w.ToggleButtons(options=[("Free LinkedIn", "free"), ("Premium", "premium")])
-    loading = [False]
+    fields = [limited_field(box, "profile", "me", key) for key, box in boxes.items()]
+    fields.append(
+        SavedField(
+            account,
+            "profile",
+            "me",
+            "linkedin_account",
+            show=lambda value: setattr(account, "value", value or "free"),
+        )
+    )
 
     def load() -> None:
-        data = store().get(owner(), "profile", "me") or {}
-        loading[0] = True
-        try:
-            for key, box in boxes.items():
-                box.field.value = data.get(key, "")
-            account.value = data.get("linkedin_account", "free")
-        finally:
-            loading[0] = False
-
-    def save() -> None:
-        if loading[0]:
-            return
-        current = store().get(owner(), "profile", "me") or {}
-        current.update({k: box.text for k, box in boxes.items() if box.fits})
-        current["linkedin_account"] = account.value
-        store().put(owner(), "profile", "me", current)
+        data = store().get(owner(), "profile", "me")
+        for field in fields:
+            field.load(data)
 
     load()
-    for widget in [*(b.field for b in boxes.values()), account]:
-        autosave(widget, save)
-    return StepView([heading("About you"), *boxes.values(), account], refresh=load)
+    parts: list[w.Widget] = []
+    for field in fields:  # each with its "changed in another tab" note beside it
+        parts += [boxes.get(field.field, field.widget), field.note]
+    return StepView([heading("About you"), *parts], refresh=load)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from coach.exports import journal_newest_first, progress_line
+from coach.store import StoreError
 from coach.widgets.common import StepView, download_link, esc, heading, note, owner, store
 from coach.widgets.fields import AskOnce, Limited
 from coach.widgets.page import workbook_page
@@ -138,12 +139,16 @@ def progress_widget() -> StepView:
             message.value = note(f"Not saved: {box.problem()}", "warn").value
             return
         today = dt.date.today().isoformat()
-        store().put(
-            owner(),
-            "journal",
-            f"{today}-{dt.datetime.now():%H%M%S%f}",
-            {"date": today, "text": box.text, "progress": {k: s.value for k, s in sliders.items()}},
-        )
+        entry = {
+            "date": today,
+            "text": box.text,
+            "progress": {k: s.value for k, s in sliders.items()},
+        }
+        try:  # a new entry under its own key: nothing another tab wrote is touched
+            store().put(owner(), "journal", f"{today}-{dt.datetime.now():%H%M%S%f}", entry)
+        except StoreError as exc:  # a workshop that has ended: say so, keep the text
+            message.value = note(str(exc), "error").value
+            return
         text.value = ""
         changed("Saved.")
 
