@@ -58,7 +58,8 @@ _IDIOM = re.compile(
     r"|with thanks|p\.?s\.?)\b",
     re.IGNORECASE,
 )
-_SPEAKER = re.compile(r"^[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?:\s")
+# "Priya: two minutes on…", "Łucja: …", "李小龍: …": a name (not a lowercase word) and a colon
+_SPEAKER = re.compile(r"^(?![a-z])[^\W\d_][\w'’-]*(?: (?![a-z])[^\W\d_][\w'’-]*)?:\s")
 _TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$")
 _ABBREV = re.compile(
     r"\b(?:dr|mr|mrs|ms|mx|prof|st|jr|sr|vs|etc|inc|ltd|no|approx|e\.g|i\.e|[A-Z])\.$",

@@ -9,6 +9,7 @@ the sentences of the retrieved passages closest in meaning to the question, each
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
@@ -54,7 +55,8 @@ _BLOCK = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
 # Words a shortened phrase must not end on ("a data analyst moving into" reads cut off).
 _DANGLING = frozenset(
     """a an the and or but of at in on for to with from by into as about my our your their
-    his her its this that who which where while""".split()
+    his her its this that who which where while moving transitioning switching pivoting
+    looking seeking aspiring becoming turning working learning heading""".split()
 )
 
 
@@ -164,13 +166,15 @@ class Inputs:
             "me_role_short": article(_cut_words(head, 4)),
             "me_org": org,
             "goal": goal,
-            "goal_short": _cut_words(goal, 8),
+            "goal_short": goal if len(goal.split()) <= 12 else _cut_words(goal, 8),
             "goal_do": goal if aim_phrase(goal).startswith("working to ") else "",
             "goal2": goals[1] if len(goals) > 1 else "",
             "aim": aim_phrase(goal) if goal else "",
             "learn": learn_phrase(goal) if goal else "",
-            "why": why,
-            "offer": " and ".join(o for o in (clean_text(o) for o in me.offer[:2]) if o),
+            "why": why if re.search(r"[^\W\d_]{2}", why) else "",
+            "offer": " and ".join(
+                o for o in (clean_text(o) for o in me.offer[:2]) if re.search(r"[^\W\d_]{2}", o)
+            ),
             "mutual": mutual if re.search(r"[^\W\d_]{2}", mutual) else "",
             "sent_when": sent_when(history),
             "discussed": discussed_topic(history.discussed) if history else "",
@@ -238,6 +242,19 @@ def allowed_words() -> frozenset[str]:
 def refuse_unusable(me: Profile, mentor: MentorCandidate) -> None:
     """Raise DraftError, saying what to write instead, when the mentor's name is only a
     title, a name holds markup, or none of the notes holds anything a message could say."""
+    refuse_bad_names(me, mentor)
+    if not usable_points(mentor):
+        first = greeting_name(mentor.name)
+        raise DraftError(
+            f"The notes about {first} hold only markup or instructions, nothing a message "
+            f"can mention. Rewrite the note about {first} as something you noticed, e.g. "
+            "'wrote a post on …' or 'we met at the alumni dinner'."
+        )
+
+
+def refuse_bad_names(me: Profile, mentor: MentorCandidate) -> None:
+    """Raise DraftError when a name cannot be written into a draft or an agenda: only a
+    title, markup or code, or no letters."""
     p = parse_name(mentor.name)
     if p.title and not (p.first or p.last or p.nickname):
         raise DraftError(
@@ -255,13 +272,6 @@ def refuse_unusable(me: Profile, mentor: MentorCandidate) -> None:
             f"'{mentor.name}' does not read as a name: write the person's name as you would "
             "greet them (for example 'Anna Weiss') so the coach can address them."
         )
-    if not usable_points(mentor):
-        first = greeting_name(mentor.name)
-        raise DraftError(
-            f"The notes about {first} hold only markup or instructions, nothing a message "
-            f"can mention. Rewrite the note about {first} as something you noticed, e.g. "
-            "'wrote a post on …' or 'we met at the alumni dinner'."
-        )
 
 
 def compose_drafts(
@@ -272,6 +282,7 @@ def compose_drafts(
     history = ctx.history if isinstance(ctx, HistoryContext) else None
     out: list[tuple[str, str | None, list[Check]]] = []
     seen: set[str] = set()
+    failed: Counter[str] = Counter()
     for swap in (False, True):
         inputs = Inputs.build(me, mentor, swap_notes=swap, history=history)
         subjects: list[str | None] = [
@@ -285,18 +296,41 @@ def compose_drafts(
             if subject is not None and ctx.subject_limit and len(subject) > ctx.subject_limit:
                 subject = subjects[-1]
             checks = run_checks(spec.checks, body, subject, ctx)
+            failed.update(c.name for c in checks if not c.passed)
             if all(c.passed for c in checks):
                 seen.add(body)
                 out.append((body, subject, checks))
                 if len(out) >= count:
                     return out
     if not out:
-        raise DraftError(
-            f"Could not write {article(spec.kind)} that fits {ctx.limit} characters from these "
-            "inputs. "
-            "Shorten the first note about the mentor, or your headline, and try again."
-        )
+        raise DraftError(_why_no_draft(spec.kind, ctx, failed))
     return out
+
+
+def _why_no_draft(kind: str, ctx: Context, failed: Counter[str]) -> str:
+    """What to change when no template made a draft that passes: said from the checks that
+    failed, not guessed (a note too thin to mention is not fixed by shortening it)."""
+    first = greeting_name(ctx.mentor.name)
+    if failed and set(failed) <= {"fits-limit"}:
+        return (
+            f"Could not write {article(kind)} that fits {ctx.limit} characters from these "
+            f"inputs. Shorten the first note about {first}, or your headline, and try again."
+        )
+    if failed["mentions-specific-points"] or failed["says-why-you"]:
+        return (
+            f"Could not write {article(kind)} that says what drew you to {first}: the notes "
+            f"give it too little to mention. Write what you noticed about {first} in a few "
+            "words, e.g. 'wrote a post on …' or 'we met at the alumni dinner'."
+        )
+    if failed["says-who-i-am"]:
+        return (
+            f"Could not write {article(kind)} that says who you are: add your headline "
+            "(what you do) in step 00, Start here, and try again."
+        )
+    return (
+        f"Could not write {article(kind)} from these inputs that reads well. Check your "
+        f"headline and the notes about {first} for stray symbols, and try again."
+    )
 
 
 def split_minutes(weights: list[float], total: int) -> list[int]:
@@ -316,6 +350,7 @@ def compose_agenda(
     spec: PromptSpec, me: Profile, mentor: MentorCandidate, minutes: int
 ) -> list[AgendaItem]:
     """The phase's items with their minutes and the prompts these inputs can fill."""
+    refuse_bad_names(me, mentor)
     inputs = Inputs.build(me, mentor)
     inputs.values["minutes"] = str(minutes)
     items = spec.offline.items

@@ -120,7 +120,7 @@ def hybrid_search(settings: Settings, corpus: Corpus, query: str, k: int) -> lis
         bm25_rank = sorted(
             ((int(i), float(scores[i])) for i in top if scores[i] > 0), key=lambda r: -r[1]
         )
-    own, asked = corpus.nearest(embedder.embed_query(q), n)
+    own, asked = corpus.nearest(_query_vector(embedder, q), n)
     dense_rank = [(pos[cid], sim) for cid, sim in own if cid in pos and sim > 0.05]
     hint_rank = [(pos[cid], sim) for cid, sim in asked if cid in pos and sim > 0.05]
     if not bm25_rank and not dense_rank and not hint_rank:
@@ -150,3 +150,21 @@ def hybrid_search(settings: Settings, corpus: Corpus, query: str, k: int) -> lis
         )
         for i, s in best
     ]
+
+
+_QUERY_VECTORS: dict[tuple[str, str], list[float]] = {}
+_QUERY_VECTORS_MAX = 512
+
+
+def _query_vector(embedder: Any, query: str) -> list[float]:
+    """The query's embedding, remembered: drafts and agendas search with their prompt's
+    fixed query, and embedding it again was most of a draft's time (a model's vectors for
+    a text do not change, so there is nothing to invalidate)."""
+    key = (str(getattr(embedder, "name", "")), query)
+    vec = _QUERY_VECTORS.get(key)
+    if vec is None:
+        vec = embedder.embed_query(query)
+        if len(_QUERY_VECTORS) >= _QUERY_VECTORS_MAX:
+            _QUERY_VECTORS.clear()
+        _QUERY_VECTORS[key] = vec
+    return vec

@@ -203,6 +203,9 @@ def agenda(phase: str, me: Profile, mentor: MentorCandidate, minutes: int = 45) 
         raise CoachError(f"unknown phase {phase!r}; choose one of {', '.join(PHASES)}")
     if not isinstance(minutes, int) or not 10 <= minutes <= 480:
         raise CoachError("minutes must be a whole number from 10 to 480")
+    from coach.offline import refuse_bad_names
+
+    refuse_bad_names(me, mentor)  # its title and prompts name both people, for any engine
     settings = get_settings()
     spec = get_prompt(f"agenda-{phase}")
     passages = _search(spec.retrieve, 3)
