@@ -49,6 +49,9 @@ def model(llama, indexed, monkeypatch) -> llamaserver.LlamaServer:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-local-server-needs-none")
     monkeypatch.setenv("COACH_MODEL", llama.model)
     monkeypatch.setenv("COACH_REQUEST_TIMEOUT", "120")
+    # a small model on a busy 2-core machine can take a minute for a draft and its repair:
+    # these tests are about the wire, the deadline has tests of its own
+    monkeypatch.setenv("COACH_CALL_DEADLINE", "600")
     monkeypatch.setenv("COACH_MAX_RETRIES", "0")
     reset_settings()
     return llama
