@@ -321,6 +321,9 @@ def warm_steps() -> None:
     from coach.store import StoreError, get_store
 
     all_prompts()
+    from coach.language import warm
+
+    warm()  # the drafts' dictionaries: 0.6 s a page's first draft would wait for
     with contextlib.suppress(StoreError):  # the page says what is wrong when it is opened
         get_store()  # SQLAlchemy's import and the migrations: 0.3 s a page would wait for
 

@@ -146,23 +146,59 @@ def shown_text(value: object, limit: int = 300) -> str:
 
 class ConflictNote(w.VBox):
     """Beside a field: "changed in another tab or window", with Keep mine and Reload; or
-    why nothing can be saved any more (a workshop that has ended). Hidden otherwise."""
+    why nothing can be saved any more (a workshop that has ended). Hidden otherwise.
+
+    Its message and buttons are made the first time there is something to say: a page has
+    one of these beside every field, and four widgets each that are almost never shown
+    doubled what a page sent to the browser when it opened.
+    """
 
     def __init__(self) -> None:
-        self.message = w.HTML()
-        self.keep = w.Button(description="Keep mine", icon="check", layout=SMALL)
-        self.reload = w.Button(description="Reload", icon="refresh", layout=SMALL)
         self._keep: Callable[[], object] = lambda: None
         self._reload: Callable[[], object] = lambda: None
-        self.keep.on_click(lambda _b: self._keep())
-        self.reload.on_click(lambda _b: self._reload())
-        self.buttons = w.HBox([self.keep, self.reload])
-        super().__init__([self.message, self.buttons], layout=w.Layout(display="none"))
+        self._parts: tuple[w.HTML, w.Button, w.Button, w.HBox] | None = None
+        super().__init__([], layout=w.Layout(display="none"))
+
+    def _made(self) -> tuple[w.HTML, w.Button, w.Button, w.HBox]:
+        if self._parts is None:
+            message = w.HTML()
+            keep = w.Button(description="Keep mine", icon="check", layout=SMALL)
+            reload = w.Button(description="Reload", icon="refresh", layout=SMALL)
+            keep.on_click(lambda _b: self._keep())
+            reload.on_click(lambda _b: self._reload())
+            buttons = w.HBox([keep, reload])
+            self._parts = (message, keep, reload, buttons)
+            self.children = [message, buttons]
+        return self._parts
+
+    @property
+    def message(self) -> w.HTML:
+        """What the note says."""
+        return self._made()[0]
+
+    @property
+    def keep(self) -> w.Button:
+        """Keep mine: save this tab's text over the other one."""
+        return self._made()[1]
+
+    @property
+    def reload(self) -> w.Button:
+        """Reload: show the saved text instead."""
+        return self._made()[2]
+
+    @property
+    def buttons(self) -> w.HBox:
+        """Keep mine and Reload."""
+        return self._made()[3]
 
     @property
     def waiting(self) -> bool:
         """Whether a conflict is waiting for the person's choice."""
-        return self.layout.display != "none" and self.buttons.layout.display != "none"
+        return (
+            self._parts is not None
+            and self.layout.display != "none"
+            and self.buttons.layout.display != "none"
+        )
 
     def conflict(
         self, saved: list[str], keep: Callable[[], object], reload: Callable[[], object]
@@ -186,7 +222,8 @@ class ConflictNote(w.VBox):
 
     def clear(self) -> None:
         """Nothing to say: hide."""
-        self.message.value = ""
+        if self._parts is not None:
+            self.message.value = ""
         self.layout.display = "none"
 
 
