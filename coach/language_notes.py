@@ -399,12 +399,23 @@ def _point(segment: str, names: tuple[str, ...]) -> Point:
         len(low) > 1 and low[0] not in _DETS and _verb_tags(low[1]) & {"VBZ", "VBD"}
     ):
         return Point("other", tuple(_mark(words, names)))
+    if _has_subject_and_verb(low):  # "In part 2 she explains how ...": a whole clause
+        return Point("other", tuple(_mark(words, names)))
     if low[0] in ("a", "an") and len(words) > 1:
         words, low = words[1:], low[1:]
     if low[0] == "the":
         return Point("thing", tuple(_mark(words, names)), "came across", False)
     nouns = [w for w in low[:4] if w in _CONTENT]
     return Point("thing", ("\0M_POSS", *_mark(words, names)), _lead(nouns), False)
+
+
+def _has_subject_and_verb(low: list[str]) -> bool:
+    """Whether a pronoun and a verb that agrees with it come somewhere in the words ('in
+    part 2 she explains', 'last year they ran'), so the note is a clause, not a thing."""
+    return any(
+        a in ("she", "he", "they", "we", "i") and _verb_tags(b) & {"VBZ", "VBD", "VBP"}
+        for a, b in zip(low, low[1:])
+    )
 
 
 def _lead(nouns: list[str]) -> str:
