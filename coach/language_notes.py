@@ -11,6 +11,7 @@ dictionary, imported on first use (it costs ~0.2 s) and cached.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -414,7 +415,7 @@ def _has_subject_and_verb(low: list[str]) -> bool:
     part 2 she explains', 'last year they ran'), so the note is a clause, not a thing."""
     return any(
         a in ("she", "he", "they", "we", "i") and _verb_tags(b) & {"VBZ", "VBD", "VBP"}
-        for a, b in zip(low, low[1:])
+        for a, b in itertools.pairwise(low)
     )
 
 

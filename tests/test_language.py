@@ -264,3 +264,15 @@ def test_lemminflect_is_not_imported_with_coach():
     code = "import sys, coach, coach.language; print('lemminflect' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_sentence_with_its_own_subject_stays_a_clause_in_the_mentees_voice():
+    """'In part 2 she explains ...' read as a thing became 'I came across your in part 2 you
+    explain ...' in e-mails (found by tests/realistic.py)."""
+    from coach.language import read_note
+
+    p = read_note("In part 2 she explains how her team kept compliance on board", "Anna Weiss")
+    assert p is not None
+    assert p.clause() == "in part 2 you explain how your team kept compliance on board"
+    talk = read_note("her talk at ProductCon", "Anna Weiss")
+    assert talk is not None and talk.clause() == "I enjoyed your talk at ProductCon"
