@@ -558,10 +558,13 @@ class OutreachWidget(StepView):
                 expected=None if mine else dict(self._base),
             )
         except Conflict as exc:
+
+            def keep() -> None:
+                if self._save(sent, mine=True, **extras):
+                    self._update()
+
             self.conflict.conflict(
-                [str(exc.stored.get("text") or "")],
-                keep=lambda: self._save(sent, mine=True, **extras) and self._update(),
-                reload=self._load,
+                [str(exc.stored.get("text") or "")], keep=keep, reload=self._load
             )
             return False
         except StoreError as exc:
