@@ -346,7 +346,10 @@ class _RoutineNotices(logging.Filter):
     for a notebook's saved outputs, and ours have none)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "is not trusted" not in record.getMessage()
+        text = record.getMessage()
+        return (
+            "is not trusted" not in text and "cannot be longer than the websocket_ping" not in text
+        )
 
 
 class WorkbookServer(Voila):  # type: ignore[misc]
@@ -388,6 +391,7 @@ class WorkbookServer(Voila):  # type: ignore[misc]
         }
         if self.log_level > logging.DEBUG:  # `--debug` shows everything
             self.log.addFilter(_RoutineNotices())
+            logging.getLogger("tornado.general").addFilter(_RoutineNotices())
         settings: dict[str, Any] = super().init_settings()
         # the kernel manager has started the first fill; later refills keep `reserve` ready
         pools = getattr(self.kernel_manager, "kernel_pools_config", None) or {}  # none: --pool 0
@@ -406,11 +410,12 @@ class WorkbookServer(Voila):  # type: ignore[misc]
             seats.per_seat,
             seats.per_server,
         )
-        # jupyter_server's default pong timeout is three ping intervals, which tornado refuses
-        # (with a warning in the log) and cuts to one: say one ourselves
-        interval = settings.get("ws_ping_interval", 30_000)
-        settings.setdefault("ws_ping_interval", interval)
-        settings.setdefault("ws_ping_timeout", interval)
+        # jupyter_server closes a kernel websocket whose last pong is older than
+        # ws_ping_timeout, checked at each ping: a timeout of one interval closed every page
+        # 30 s after it opened (and lost what was typed meanwhile). Its default, three
+        # intervals, is right; tornado's own check caps its copy at one interval and says so
+        # in the log once, which _RoutineNotices keeps out of a person's way.
+        settings.pop("ws_ping_timeout", None)
         return settings
 
     def init_handlers(self) -> list[Any]:
