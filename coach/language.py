@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from coach import wordforms
 from coach.language_names import article, first_name, greeting_name, headline_role, parse_name
 from coach.language_notes import (
     _BREAK,
@@ -62,11 +63,8 @@ def learn_phrase(goal: str) -> str:
     goal = lower_first(goal.strip().rstrip("."))
     if not _verb_first(goal):
         return ""
-    from lemminflect import getInflection
-
     verb, _, rest = goal.partition(" ")
-    ing = getInflection(_bare(verb), tag="VBG")
-    return f"how you would go about {ing[0]} {rest}".strip() if ing else ""
+    return f"how you would go about {wordforms.ing_form(_bare(verb))} {rest}".strip()
 
 
 def why_clause(why: str) -> str:
@@ -125,11 +123,7 @@ def discussed_topic(notes: str) -> str:
 
 
 def warm() -> None:
-    """Load the language layer's dictionaries now (lemminflect's forms and lemmas: about
-    0.6 s of CPU and 50 MB, which a pre-heated workbook page pays before anyone opens it
-    rather than on the first draft, when a workshop's pages all draft at once)."""
-    from lemminflect import getAllLemmas, getInflection
-
-    getAllLemmas("runs")
-    getInflection("run", tag="VBP")
+    """Load the language layer now (the word table's mapping and nameparser's lists), which
+    a pre-heated workbook page does before anyone opens it, not on the first draft."""
+    wordforms.warm()
     parse_name("Dr. Anna Weiss")

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from coach import wordforms
+
 __all__ = ["PersonName", "article", "first_name", "greeting_name", "headline_role", "parse_name"]
 
 # "Dr.Anna Weiss" -> "Dr. Anna Weiss", so the title parses as a title.
@@ -93,10 +95,8 @@ _ORG_BREAK = {"at", "@", "for", "with"}
 
 @lru_cache(maxsize=2048)
 def _common_word(word: str) -> bool:
-    """Whether ``word`` (lowercase) is an ordinary English word (lemminflect knows it)."""
-    from lemminflect import getAllLemmas
-
-    return bool(getAllLemmas(word)) or word in _SMALL
+    """Whether ``word`` (lowercase) is an ordinary English word (the dictionary knows it)."""
+    return wordforms.known(word) or word in _SMALL
 
 
 def headline_role(headline: str) -> str:

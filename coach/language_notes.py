@@ -4,8 +4,8 @@ A note is cleaned (markup, links, template syntax and instruction-like text remo
 into clauses, and the clause that carries a verb becomes a :class:`Point`, which renders in
 the mentee's voice ("you run the guild", "we both studied at Leeds", "I enjoyed your talk
 at ProductCon") or, for agendas the mentee reads, in the third person ("they run the
-guild", "their talk"), never guessing a gender. Verb forms come from ``lemminflect``'s
-dictionary, imported on first use (it costs ~0.2 s) and cached.
+guild", "their talk"), never guessing a gender. Verb forms come from :mod:`coach.wordforms`
+(LemmInflect's dictionary as a table mapped from disk, shared by every kernel).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from coach import wordforms
 from coach.language_names import article, greeting_name, parse_name
 
 __all__ = ["Point", "clean_text", "lower_first", "read_note"]
@@ -118,32 +118,18 @@ _CUT_BEFORE = {
 _PLURAL = {"is": "are", "was": "were", "has": "have", "does": "do", "am": "are"}
 
 
-@lru_cache(maxsize=4096)
 def _known(word: str) -> bool:
-    from lemminflect import getAllLemmas
-
-    return bool(getAllLemmas(word))
+    return wordforms.known(word)
 
 
-@lru_cache(maxsize=4096)
 def _known_noun(word: str) -> bool:
-    from lemminflect import getAllLemmas
-
-    return bool(set(getAllLemmas(word)) & {"NOUN", "ADJ"})
+    return bool(wordforms.lookup(word).pos & {"NOUN", "ADJ"})
 
 
-@lru_cache(maxsize=4096)
 def _verb_tags(word: str) -> frozenset[str]:
-    """The verb tags ``word`` can have ('runs' -> VBZ, 'wrote' -> VBD), from lemminflect."""
-    from lemminflect import getAllInflections, getAllLemmas
-
-    w = word.lower().split("-")[-1]
-    tags: set[str] = set()
-    for lemma in getAllLemmas(w, upos="VERB").get("VERB", ()):
-        for tag, forms in getAllInflections(lemma, upos="VERB").items():
-            if w in forms:
-                tags.add(tag)
-    return frozenset(tags)
+    """The verb tags ``word`` can have ('runs' -> VBZ, 'wrote' -> VBD); of a hyphenated
+    word, its last part's ('co-founded' -> VBD, VBN)."""
+    return wordforms.lookup(word.lower().split("-")[-1]).verb_tags
 
 
 def _agree(word: str) -> str:
@@ -152,10 +138,8 @@ def _agree(word: str) -> str:
     if low in _PLURAL:
         return _PLURAL[low]
     if "VBZ" in _verb_tags(low) and "VBD" not in _verb_tags(low):
-        from lemminflect import getLemma
-
         head, _, last = low.rpartition("-")
-        lemma = getLemma(last, upos="VERB")
+        lemma = wordforms.lookup(last).verb_lemmas
         return (head + "-" if head else "") + (lemma[0] if lemma else last)
     return word
 

@@ -4,15 +4,16 @@
 copied from the inputs, a title greeted as if it were a first name, a verb that does not
 agree with "you", a capitalised pronoun mid-sentence, a semicolon between a person and what
 they did, doubled punctuation or words, a sentence without a verb, and text cut off
-mid-sentence. Verb forms come from lemminflect's dictionary (no tagger, no model), looked up
-lazily and cached, so the check costs microseconds once warm.
+mid-sentence. Verb forms come from :mod:`coach.wordforms` (LemmInflect's dictionary as a
+mapped table: no tagger, no model), so the check costs microseconds once warm.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+
+from coach import wordforms
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _MARKUP = re.compile(
@@ -102,34 +103,20 @@ _CONTRACTED = {"m", "re", "ve", "ll", "d", "t"}  # I'm, you're, we've, I'll, I'd
 _S_IS = {"it", "that", "there", "here", "he", "she", "what", "who", "where", "how", "let"}
 
 
-@lru_cache(maxsize=1)
-def _lemminflect() -> Any:
-    import lemminflect  # a dictionary of English forms, ~0.1 s to load
-
-    return lemminflect
-
-
-@lru_cache(maxsize=16384)
 def parts_of_speech(word: str) -> frozenset[str]:
     """The parts of speech a lowercase ``word`` can have ('VERB', 'NOUN', 'ADJ', ...)."""
-    return frozenset(_lemminflect().getAllLemmas(word))
+    return wordforms.lookup(word).pos
 
 
 @lru_cache(maxsize=16384)
 def verb_tags(word: str) -> frozenset[str]:
-    """The Penn tags a lowercase ``word`` can have as a verb ('VBD', 'VBZ', ...)."""
-    lem = _lemminflect()
-    tags: set[str] = set()
-    for upos in ("VERB", "AUX"):
-        for lemma in lem.getAllLemmas(word).get(upos, ()):
-            for tag, forms in lem.getAllInflections(lemma, upos="VERB").items():
-                if word in forms:
-                    tags.add(tag)
-    return frozenset(tags)
+    """The Penn tags a lowercase ``word`` can have as a verb or auxiliary ('VBD', 'VBZ')."""
+    forms = wordforms.lookup(word)
+    return forms.verb_tags | forms.aux_tags
 
 
 def _base(word: str) -> str:
-    lemmas = _lemminflect().getAllLemmas(word).get("VERB", ())
+    lemmas = wordforms.lookup(word).verb_lemmas
     return lemmas[0] if lemmas else word
 
 
