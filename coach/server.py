@@ -59,6 +59,7 @@ from coach.server_guard import (
 from coach.server_kernels import (
     KernelApiHandler,
     KernelSocketHandler,
+    OrphanKernels,
     PageClosedHandler,
     QuerySocketHandler,
 )
@@ -404,6 +405,9 @@ class WorkbookServer(Voila):  # type: ignore[misc]
         settings["coach_guesses"] = Guesses(coach.join_attempts_per_minute)
         seats = KernelSeats(coach.kernels_per_seat, coach.max_kernels or default_max_kernels())
         settings["coach_seats"] = seats
+        orphans = OrphanKernels(self.kernel_manager, seats, coach.orphan_kernel_seconds, self.log)
+        settings["coach_orphans"] = orphans
+        orphans.start()  # on the loop the server runs (its kernel pools already use it)
         self.log.info(
             "Open pages: at most %d per seat, %d on the server (COACH_KERNELS_PER_SEAT, "
             "COACH_MAX_KERNELS)",

@@ -194,6 +194,15 @@ class Settings(BaseSettings):
         "facilitator, may have open at once on a workshop server; one more shows a 'too many "
         "open pages' page asking to close another tab.",
     )
+    orphan_kernel_seconds: float = Field(
+        60.0,
+        ge=1,
+        le=3600,
+        description="Seconds a workbook page's kernel is kept once its page has lost its "
+        "connection without closing (a browser that crashed, a laptop that slept); then it is "
+        "shut down and no longer counts against COACH_KERNELS_PER_SEAT. A page that "
+        "reconnects sooner keeps it; pre-heated pages no one has opened are kept.",
+    )
     max_kernels: int | None = Field(
         None,
         ge=1,
