@@ -219,3 +219,27 @@ def test_the_app_fits_a_laptop_and_a_phone_on_every_step(app, tab):
             if problems:
                 found[f"{label} at {width} px"] = problems
     assert found == {}
+
+
+SHUT_DOWN = """
+async (id) => (await fetch("/voila/api/shutdown/" + id, { method: "POST" })).status
+"""  # what a closing page's beacon asks: the server checks the Origin, as for a beacon
+
+
+def test_a_page_whose_kernel_is_gone_says_so_and_offers_a_reload(app, tab):
+    base, _home = app
+    open_app(tab, base, "#goals")
+    assert tab.locator(".mw-lost").count() == 0
+    tab.evaluate("() => window.dispatchEvent(new Event('online'))")  # a live kernel: quiet
+    tab.wait_for_timeout(1500)
+    assert tab.locator(".mw-lost").count() == 0
+    assert tab.evaluate(SHUT_DOWN, kernel_id(tab)) < 300
+    tab.evaluate("() => window.dispatchEvent(new Event('online'))")  # as a laptop wakes up
+    banner = tab.locator(".mw-lost[role=alert]")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("lost its connection")
+    expect(banner).to_contain_text("Everything you saved is kept")
+    tab.get_by_role("button", name="Reload the page").click()
+    tab.wait_for_selector(".mw-app .mw-stepbar")
+    expect(tab).to_have_title("Mentor Workbook · Goals")
+    assert tab.locator(".mw-lost").count() == 0
