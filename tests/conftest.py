@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+from tests import fakeserver
+from tests.helpers import MODEL_KEY, REPO, SHARED
+
+__all__ = ["REPO", "SHARED"]  # for the tests that import them from here
+
 # A developer's own settings (a real COACH_DATABASE_URL, say) must never reach a test, not
 # even a module-scoped fixture or a server started before `clean_env` runs; and a test
 # run inside a JupyterHub server must not take the hub user as the workbook's owner.
@@ -118,3 +121,22 @@ def backend(
         monkeypatch.setenv("COACH_DATABASE_URL", cluster.new_database())  # type: ignore[attr-defined]
         _reset_process_state()
     return str(request.param)
+
+
+@pytest.fixture
+def model_server(indexed: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[fakeserver.FakeOpenAI]:
+    """The coach configured for a model: the real openai client against the scripted
+    OpenAI-compatible server of ``tests.fakeserver``, a real HTTP server on 127.0.0.1, on the
+    session's indexed COACH_HOME. Called as ``test-model`` with ``MODEL_KEY``, one retry and a
+    1.5-second timeout; stopped after the test."""
+    from coach.settings import reset_settings
+
+    srv = fakeserver.start()
+    monkeypatch.setenv("OPENAI_BASE_URL", srv.url)
+    monkeypatch.setenv("OPENAI_API_KEY", MODEL_KEY)
+    monkeypatch.setenv("COACH_MODEL", "test-model")
+    monkeypatch.setenv("COACH_MAX_RETRIES", "1")
+    monkeypatch.setenv("COACH_REQUEST_TIMEOUT", "1.5")
+    reset_settings()
+    yield srv
+    srv.stop()

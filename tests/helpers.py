@@ -5,30 +5,77 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import ipywidgets as w
+
+    from tests.fakeserver import FakeOpenAI
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+BLNS = SHARED / "data" / "blns.json"
+# The API key the scripted model server (the ``model_server`` fixture) is called with:
+# tests check that it is sent, and that no message ever shows it.
+MODEL_KEY = "sk-test-key-never-shown-4242"
+
+
+def pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF from numbered objects (1 is the catalog), with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{off:010d} 00000 n \n".encode() for off in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
+    return bytes(out + f"startxref\n{xref}\n%%EOF\n".encode())
 
 
 def minimal_pdf(text: str) -> bytes:
     """A valid one-page PDF showing ``text`` (ASCII), written by hand: no PDF library."""
     stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += f"{n} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    for off in offsets:
-        out += f"{off:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return pdf_file(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+    )
+
+
+def blns() -> list[str]:
+    """Every string of the Big List of Naughty Strings (../shared/data/blns.json), or a skip
+    where that file is absent."""
+    import json
+
+    import pytest
+
+    if not BLNS.is_file():
+        pytest.skip(f"{BLNS} is absent: the naughty-strings tests need ../shared/data")
+    strings = json.loads(BLNS.read_text(encoding="utf-8"))
+    assert isinstance(strings, list) and len(strings) > 500
+    return [s for s in strings if isinstance(s, str)]
+
+
+def find(widget: w.Widget, cls: type) -> list:
+    """Every descendant of ``widget`` of type ``cls``, in order."""
+    out: list = []
+    for child in getattr(widget, "children", ()):
+        if isinstance(child, cls):
+            out.append(child)
+        out.extend(find(child, cls))
+    return out
+
+
+def chats(srv: FakeOpenAI) -> list[dict[str, Any]]:
+    """The chat-completion requests the scripted model server has had, in order."""
+    return [r for r in srv.requests if r["path"].endswith("/chat/completions")]
 
 
 def mixed_folder(root: Path) -> Path:

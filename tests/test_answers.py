@@ -11,8 +11,7 @@ from coach.answering import is_fragment, read_question
 from coach.offline import sentences
 from coach.settings import reset_settings
 from coach.turnlog import recent
-from tests import fakeserver
-from tests.conftest import REPO
+from tests.helpers import REPO, chats
 
 QUESTIONS = [
     json.loads(line)
@@ -125,62 +124,56 @@ GOOD = "Bring one or two goals [1]; a short list you can reach beats a long one 
 
 
 @pytest.fixture
-def server(indexed, monkeypatch):
-    srv = fakeserver.start()
-    monkeypatch.setenv("OPENAI_BASE_URL", srv.url)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-answers")
-    monkeypatch.setenv("COACH_MODEL", "test-model")
+def model_server(model_server, monkeypatch):
+    """The shared scripted model server, with no retries, the default timeout, and three
+    passages given to the model."""
     monkeypatch.setenv("COACH_MAX_RETRIES", "0")
+    monkeypatch.delenv("COACH_REQUEST_TIMEOUT")
     reset_settings()
     search = tasks._search
     monkeypatch.setattr(tasks, "_search", lambda q, k: search(q, 3))  # three passages given
-    yield srv
-    srv.stop()
-
-
-def chats(srv):
-    return [r for r in srv.requests if r["path"].endswith("/chat/completions")]
+    return model_server
 
 
 def ask_goals() -> coach.Answer:
     return coach.ask("How many goals should I bring to a mentor?")
 
 
-def test_a_good_model_answer_passes_unchanged(server):
-    server.replies = [GOOD]
+def test_a_good_model_answer_passes_unchanged(model_server):
+    model_server.replies = [GOOD]
     a = ask_goals()
     assert a.provider == "openai" and a.fallback_reason is None
     assert a.text == GOOD and len(a.citations) == 2
-    assert len(chats(server)) == 1
+    assert len(chats(model_server)) == 1
     assert recent(coach.get_settings().log_path, 1)[0]["repairs"] == 0
 
 
-def test_citing_passage_7_of_3_is_repaired(server):
-    server.replies = ["Bring one or two goals [7].", GOOD]
+def test_citing_passage_7_of_3_is_repaired(model_server):
+    model_server.replies = ["Bring one or two goals [7].", GOOD]
     a = ask_goals()
     assert a.provider == "openai" and a.text == GOOD
-    repair = chats(server)[1]["json"]["messages"][1]["content"]
+    repair = chats(model_server)[1]["json"]["messages"][1]["content"]
     assert "it cites [7], but only passages [1] to [3] were given" in repair
     assert "Bring one or two goals [7]." in repair  # the previous answer is shown
     assert recent(coach.get_settings().log_path, 1)[0]["repairs"] == 1
 
 
-def test_an_answer_without_citations_twice_falls_back_to_offline_with_the_reason(server):
-    server.replies = ["Bring one or two goals.", "Really, one or two goals."]
+def test_an_answer_without_citations_twice_falls_back_to_offline_with_the_reason(model_server):
+    model_server.replies = ["Bring one or two goals.", "Really, one or two goals."]
     a = ask_goals()
-    assert a.provider == "offline" and len(chats(server)) == 2
+    assert a.provider == "offline" and len(chats(model_server)) == 2
     assert "failed checks after one repair (it cites no passage)" in a.fallback_reason
     assert "used the offline coach" in a.fallback_reason
     assert re.search("one or two", lead(a.text))
 
 
-def test_saying_not_covered_when_the_passages_answer_is_repaired_then_falls_back(server):
-    server.replies = ["The guides do not cover how many goals to bring."] * 2
+def test_saying_not_covered_when_the_passages_answer_is_repaired_then_falls_back(model_server):
+    model_server.replies = ["The guides do not cover how many goals to bring."] * 2
     a = ask_goals()
     assert a.provider == "offline"
     assert "the guides do not cover the question, but the passages given answer it" in (
         a.fallback_reason
     )
-    server.replies = ["The guides don't cover how many goals.", GOOD]
+    model_server.replies = ["The guides don't cover how many goals.", GOOD]
     b = ask_goals()
     assert b.provider == "openai" and b.text == GOOD

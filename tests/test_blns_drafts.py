@@ -10,16 +10,13 @@ them cover every kind and phase).
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 import pytest
 
 import coach
 from tests import realistic
-from tests.conftest import SHARED
-
-BLNS = SHARED / "data" / "blns.json"
+from tests.helpers import blns
 
 PROFILE: dict[str, Any] = {
     "name": "Priya Raman",
@@ -60,11 +57,7 @@ FIELDS = [
 
 @pytest.fixture(scope="module")
 def naughty() -> list[str]:
-    if not BLNS.is_file():
-        pytest.skip(f"{BLNS} is absent: the naughty-strings tests need ../shared/data")
-    strings = json.loads(BLNS.read_text(encoding="utf-8"))
-    assert isinstance(strings, list) and len(strings) > 500
-    return [s for s in strings if isinstance(s, str)]
+    return blns()
 
 
 def _with(data: dict[str, Any], path: tuple[str | int, ...], value: str) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from coach.cli.render import print_index_report
 from coach.indexer import IndexReport, index_paths
 from coach.loaders import FileTooLarge, UnreadableFile, load
 from coach.settings import get_settings
+from tests.helpers import pdf_file
 
 MB = 1_000_000
 
@@ -42,20 +43,6 @@ def peak_rss_mb() -> float:
     """The process's peak resident memory so far (Linux reports KB, macOS bytes)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (MB if sys.platform == "darwin" else 1000)
-
-
-def pdf_file(objects: list[bytes]) -> bytes:
-    """A PDF from numbered objects (1 is the catalog), with a correct cross-reference table."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{n} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{off:010d} 00000 n \n".encode() for off in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
-    return bytes(out + f"startxref\n{xref}\n%%EOF\n".encode())
 
 
 def flate(data: bytes, extra: bytes = b"") -> bytes:
@@ -291,33 +278,31 @@ def test_reading_one_pdf_stops_after_a_time_limit(tmp_path, monkeypatch):
 # --- classification by exception type, never by message -------------------------------------
 
 
-def test_status_comes_from_the_kind_of_error_not_its_words(tmp_path, monkeypatch):
+def index_where_parsing_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> dict[str, tuple[str, str]]:
+    """Index good.md and other.md, where parsing other.md raises ``error``: the report."""
     folder = folder_with_one_good_file(tmp_path / "docs")
     (folder / "other.md").write_text("# Other\n\nText.\n", encoding="utf-8")
     real = loaders.parse
 
     def parse(data: bytes, path: Path, max_bytes: int):
         if path.name == "other.md":
-            raise UnreadableFile("an unsupported, empty-looking header")
+            raise error
         return real(data, path, max_bytes)
 
     monkeypatch.setattr("coach.indexer.parse", parse)
-    got = by_name(index_paths(get_settings(), [folder], "mine"))
+    return by_name(index_paths(get_settings(), [folder], "mine"))
+
+
+def test_status_comes_from_the_kind_of_error_not_its_words(tmp_path, monkeypatch):
+    error = UnreadableFile("an unsupported, empty-looking header")
+    got = index_where_parsing_fails(tmp_path, monkeypatch, error)
     assert got["other.md"] == ("error", "an unsupported, empty-looking header")
 
 
 def test_an_unexpected_failure_in_one_file_is_reported_and_the_run_goes_on(tmp_path, monkeypatch):
-    folder = folder_with_one_good_file(tmp_path / "docs")
-    (folder / "other.md").write_text("# Other\n\nText.\n", encoding="utf-8")
-    real = loaders.parse
-
-    def parse(data: bytes, path: Path, max_bytes: int):
-        if path.name == "other.md":
-            raise RuntimeError("boom")
-        return real(data, path, max_bytes)
-
-    monkeypatch.setattr("coach.indexer.parse", parse)
-    got = by_name(index_paths(get_settings(), [folder], "mine"))
+    got = index_where_parsing_fails(tmp_path, monkeypatch, RuntimeError("boom"))
     assert got["other.md"] == (
         "error",
         "could not be indexed (unexpected RuntimeError); please report it",

@@ -17,18 +17,9 @@ from coach.store import Conflict, Store, get_store
 from coach.widgets import candidates_widget, goals_widget
 from coach.widgets.candidates import CandidateCard
 from coach.widgets.goals import GoalEditor
+from tests.helpers import find
 
 pytestmark = pytest.mark.usefixtures("backend")
-
-
-def find(widget: w.Widget, cls: type) -> list:
-    """Every descendant of ``widget`` of type ``cls``, in order."""
-    out: list = []
-    for child in getattr(widget, "children", ()):
-        if isinstance(child, cls):
-            out.append(child)
-        out.extend(find(child, cls))
-    return out
 
 
 def goal_tab() -> GoalEditor:

@@ -2,14 +2,10 @@
 
 import json
 
-import pytest
-
 import coach
 from coach import MentorCandidate, Profile
-from coach.settings import reset_settings
 from coach.turnlog import recent
-from tests import fakeserver
-from tests.conftest import REPO
+from tests.helpers import REPO, chats
 
 ME = Profile.from_yaml(REPO / "examples" / "me.yaml")
 MENTOR = MentorCandidate.from_yaml(REPO / "examples" / "mentor.yaml")
@@ -48,37 +44,20 @@ REPEATED = {
 }
 
 
-@pytest.fixture
-def server(indexed, monkeypatch):
-    srv = fakeserver.start()
-    monkeypatch.setenv("OPENAI_BASE_URL", srv.url)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-key")
-    monkeypatch.setenv("COACH_MODEL", "test-model")
-    monkeypatch.setenv("COACH_MAX_RETRIES", "1")
-    monkeypatch.setenv("COACH_REQUEST_TIMEOUT", "1.5")
-    reset_settings()
-    yield srv
-    srv.stop()
-
-
-def chats(srv):
-    return [r for r in srv.requests if r["path"].endswith("/chat/completions")]
-
-
-def test_a_good_model_agenda_is_used_with_its_checks_passing(server):
-    server.replies = [json.dumps(GOOD)]
+def test_a_good_model_agenda_is_used_with_its_checks_passing(model_server):
+    model_server.replies = [json.dumps(GOOD)]
     a = coach.agenda("development", ME, MENTOR, 45)
     assert a.provider == "openai" and a.fallback_reason is None
     assert [i.title for i in a.items] == [i["title"] for i in GOOD["items"]]
     assert a.checks and all(c.passed for c in a.checks), a.checks
-    assert len(chats(server)) == 1
+    assert len(chats(model_server)) == 1
 
 
-def test_repeated_prompts_get_one_repair_then_the_offline_agenda_with_the_reason(server):
-    server.replies = [json.dumps(REPEATED), json.dumps(REPEATED)]
+def test_repeated_prompts_get_one_repair_then_the_offline_agenda_with_the_reason(model_server):
+    model_server.replies = [json.dumps(REPEATED), json.dumps(REPEATED)]
     a = coach.agenda("development", ME, MENTOR, 45)
-    assert len(chats(server)) == 2
-    repair = chats(server)[1]["json"]["messages"][1]["content"]
+    assert len(chats(model_server)) == 2
+    repair = chats(model_server)[1]["json"]["messages"][1]["content"]
     assert "failed these checks: agenda-no-duplicates" in repair
     assert "PREVIOUS AGENDA" in repair and "What is the next measurable step" in repair
     assert a.provider == "offline" and a.items[0].title == "Progress since last time"
@@ -89,35 +68,35 @@ def test_repeated_prompts_get_one_repair_then_the_offline_agenda_with_the_reason
     assert {c.name for c in a.checks} >= {"agenda-no-duplicates", "agenda-minutes-add-up"}
 
 
-def test_a_repaired_agenda_is_used_and_the_repair_logged(server):
-    server.replies = [json.dumps(REPEATED), json.dumps(GOOD)]
+def test_a_repaired_agenda_is_used_and_the_repair_logged(model_server):
+    model_server.replies = [json.dumps(REPEATED), json.dumps(GOOD)]
     a = coach.agenda("development", ME, MENTOR, 45)
     assert a.provider == "openai" and a.fallback_reason is None
     assert all(c.passed for c in a.checks)
     assert recent(coach.get_settings().log_path, 1)[0]["repairs"] == 1
 
 
-def test_a_model_agenda_missing_the_phase_items_or_copying_markup_falls_back(server):
+def test_a_model_agenda_missing_the_phase_items_or_copying_markup_falls_back(model_server):
     thin = {"items": [{"title": "Chat", "minutes": 45, "prompts": ["<script>x</script>"]}]}
-    server.replies = [json.dumps(thin), json.dumps(thin)]
+    model_server.replies = [json.dumps(thin), json.dumps(thin)]
     a = coach.agenda("development", ME, MENTOR, 45)
     assert a.provider == "offline"
     assert '"Progress since last time"' in a.fallback_reason
     assert "markup" in a.fallback_reason
 
 
-def test_an_agenda_that_is_not_json_gets_the_repair_too(server):
-    server.replies = ["Here is your agenda: talk a lot.", json.dumps(GOOD)]
+def test_an_agenda_that_is_not_json_gets_the_repair_too(model_server):
+    model_server.replies = ["Here is your agenda: talk a lot.", json.dumps(GOOD)]
     a = coach.agenda("development", ME, MENTOR, 45)
     assert a.provider == "openai"
-    assert "not valid JSON" in chats(server)[1]["json"]["messages"][1]["content"]
+    assert "not valid JSON" in chats(model_server)[1]["json"]["messages"][1]["content"]
 
 
-def test_the_meetings_page_shows_the_agenda_checks_escaped(server):
+def test_the_meetings_page_shows_the_agenda_checks_escaped(model_server):
     from coach.widgets.meetings import agenda_html
 
     bad = {"items": [{"title": "<b>Chat</b>", "minutes": 45, "prompts": ["Hi?"]}]}
-    server.replies = [json.dumps(GOOD)]
+    model_server.replies = [json.dumps(GOOD)]
     html = agenda_html(coach.agenda("development", ME, MENTOR, 45))
     assert 'class="mw-checks"' in html and "Asks each question once" in html
     assert "agenda-no-duplicates" not in html

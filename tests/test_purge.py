@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 
-import ipywidgets as w
 import pytest
 from sqlalchemy import text
 
@@ -19,17 +18,9 @@ from coach.store import ENDED, SeatClosed, get_store
 from coach.widgets import common, goals_widget
 from coach.widgets.goals import GoalEditor
 from coach.workshop import SEAT_COOKIE
+from tests.helpers import find
 
 pytestmark = pytest.mark.usefixtures("backend")
-
-
-def find(widget: w.Widget, cls: type) -> list:
-    out: list = []
-    for child in getattr(widget, "children", ()):
-        if isinstance(child, cls):
-            out.append(child)
-        out.extend(find(child, cls))
-    return out
 
 
 def orphans() -> list[str]:

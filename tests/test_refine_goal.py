@@ -2,7 +2,6 @@
 click; offline, and with a model whose rewrite is checked before it is shown."""
 
 import datetime as dt
-import json
 import re
 
 import pytest
@@ -18,11 +17,9 @@ from coach.goals import (
 )
 from coach.profiles import GOAL_TITLE_MAX, ProfileError
 from coach.prompts import get_prompt
-from coach.settings import reset_settings
 from coach.store import get_store
 from coach.turnlog import recent
-from tests import fakeserver
-from tests.conftest import SHARED
+from tests.helpers import MODEL_KEY, blns, chats
 
 TODAY = dt.date(2026, 5, 1)
 MARCH = dt.date(2027, 3, 31)
@@ -187,8 +184,7 @@ def test_an_empty_goal_or_a_junk_measure_is_refused():
 
 
 def test_every_naughty_string_is_refused_or_rewritten_without_invention():
-    naughty = json.loads((SHARED / "data" / "blns.json").read_text(encoding="utf-8"))
-    for s in naughty:
+    for s in blns():
         text = clean(s)
         if refusal(text):
             continue
@@ -286,24 +282,10 @@ def test_words_from_the_goal_are_escaped_in_the_suggestion(page):
 
 # -- with a model ----------------------------------------------------------------------------
 
-KEY = "sk-test-key-never-shown-4242"
 GOOD = (
     "Suggestion: By 31 March 2027, present at two team meetings to get better at presenting.\n"
     "Why: The goal now says what you will do, how you will know, and by when."
 )
-
-
-@pytest.fixture
-def server(indexed, monkeypatch):
-    srv = fakeserver.start()
-    monkeypatch.setenv("OPENAI_BASE_URL", srv.url)
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    monkeypatch.setenv("COACH_MODEL", "test-model")
-    monkeypatch.setenv("COACH_MAX_RETRIES", "1")
-    monkeypatch.setenv("COACH_REQUEST_TIMEOUT", "1.5")
-    reset_settings()
-    yield srv
-    srv.stop()
 
 
 def ask_model():
@@ -316,13 +298,13 @@ def ask_model():
     )
 
 
-def test_a_good_model_rewrite_is_used_and_logged(server):
-    server.replies = [GOOD]
+def test_a_good_model_rewrite_is_used_and_logged(model_server):
+    model_server.replies = [GOOD]
     got = ask_model()
     assert got.provider == "openai" and got.fallback_reason is None
     assert got.suggestion.startswith("By 31 March 2027, present at two team meetings")
     assert got.reason.startswith("The goal now says")
-    chat = next(r for r in server.requests if r["path"].endswith("/chat/completions"))
+    chat = chats(model_server)[0]
     system, user = (m["content"] for m in chat["json"]["messages"])
     assert "Suggestion:" in system and "not instructions" in system
     assert "31 March 2027" in user and "present at two team meetings" in user
@@ -331,8 +313,8 @@ def test_a_good_model_rewrite_is_used_and_logged(server):
     assert (row["prompt_tokens"], row["completion_tokens"]) == (11, 7)
 
 
-def test_a_model_saying_none_leaves_the_goal_alone(server):
-    server.replies = ["Suggestion: none\nWhy: It is already specific, measurable and dated."]
+def test_a_model_saying_none_leaves_the_goal_alone(model_server):
+    model_server.replies = ["Suggestion: none\nWhy: It is already specific, measurable and dated."]
     got = ask_model()
     assert got.provider == "openai" and got.suggestion is None
 
@@ -355,9 +337,9 @@ def test_a_model_saying_none_leaves_the_goal_alone(server):
     ids=["no-format", "placeholder", "invented-number", "invented-date", "too-long"],
 )
 def test_an_unusable_model_rewrite_falls_back_to_the_offline_one_with_the_reason(
-    server, reply, why
+    model_server, reply, why
 ):
-    server.replies = [reply]
+    model_server.replies = [reply]
     got = ask_model()
     assert got.provider == "offline"
     assert got.suggestion == (
@@ -368,8 +350,8 @@ def test_an_unusable_model_rewrite_falls_back_to_the_offline_one_with_the_reason
     assert row["engine"] == "offline" and why in row["fallback_reason"]
 
 
-def test_a_failing_server_falls_back_and_says_so(server):
-    server.script(status=500, times=9)
+def test_a_failing_server_falls_back_and_says_so(model_server):
+    model_server.script(status=500, times=9)
     got = ask_model()
     assert got.provider == "offline" and "HTTP 500" in got.fallback_reason
-    assert KEY not in got.fallback_reason
+    assert MODEL_KEY not in got.fallback_reason

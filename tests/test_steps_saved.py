@@ -26,7 +26,8 @@ from coach.widgets.candidates import CandidateCard
 from coach.widgets.goals import GoalEditor
 from coach.widgets.network import PersonRow
 from coach.widgets.progress import JournalEntry
-from tests.conftest import REPO, SHARED
+from tests.conftest import REPO
+from tests.helpers import blns
 from tests.test_widgets import add_candidate, button, find
 
 PYDANTIC_WORDS = ("String should", "List should", "validation", "Field required", "'name'")
@@ -76,10 +77,7 @@ def links_in(text: str) -> dict[str, bytes]:
 def naughty() -> list[str]:
     """A few strings from the Big List of Naughty Strings: markup, right-to-left, emoji,
     format strings and the longest one."""
-    path = SHARED / "data" / "blns.json"
-    if not path.exists():
-        pytest.skip("../shared/data/blns.json is absent: the naughty-string checks need it")
-    strings = [s for s in json.loads(path.read_text(encoding="utf-8")) if s.strip()]
+    strings = [s for s in blns() if s.strip()]
     picks = [s for s in strings if "<script" in s][:2]
     picks += [s for s in strings if re.search("[\u0590-\u08ff]", s)][:1]  # right to left
     picks += [s for s in strings if re.search("[\U0001f300-\U0001faff]", s)][:1]  # emoji
