@@ -102,7 +102,9 @@ def guidance(notebook: str) -> str:
 
 def _router() -> Any:
     """The small front-end piece that keeps the address (``#step``) and the tab title in
-    step with the app: the browser's Back button and a reload stay on the step."""
+    step with the app: the browser's Back button and a reload stay on the step. It also
+    makes sure, once per page, that a click never overtakes what the person typed (see
+    ``clicksAfterTyping`` in its script)."""
     import anywidget
     import traitlets
 
@@ -125,8 +127,61 @@ function inVoila() {
   try { return Boolean(node && JSON.parse(node.textContent).kernelId); }
   catch (e) { return false; }
 }
+// ipywidgets (WidgetModel, @jupyter-widgets/base 8) holds a model's next update in the
+// page while the kernel is not yet done with its last one, but sends a custom message (a
+// button's click) at once: typing twice into a box while the kernel is busy, then
+// clicking, would have the kernel handle the click with what the box held before. A click
+// must never overtake what the person typed, so: remember each model whose update is held,
+// and send those updates, as the library's own idle handler would, before any custom
+// message. Private names of the library: if they are not there, leave it alone and say so.
+let guarded = false;
+async function clicksAfterTyping(manager) {
+  if (guarded) { return; }
+  guarded = true;
+  const fits = (m) => "_msg_buffer" in m && "_msg_buffer_callbacks" in m
+    && typeof m.send_sync_message === "function" && typeof m.rememberLastUpdateFor === "function";
+  const owners = new Set();  // the prototype that defines sync and send: WidgetModel's
+  try {
+    const ids = Object.keys(manager._models);
+    for (const m of await Promise.all(ids.map((id) => manager.get_model(id)))) {
+      let p = Object.getPrototypeOf(m);
+      while (p && !(Object.hasOwn(p, "sync") && Object.hasOwn(p, "send"))) {
+        p = Object.getPrototypeOf(p);
+      }
+      if (p && fits(m)) { owners.add(p); }
+    }
+  } catch (e) { owners.clear(); }
+  if (owners.size === 0) {
+    console.warn("Mentor Workbook: ipywidgets is not as expected; a click may overtake typing");
+    return;
+  }
+  const held = new Set();
+  const flush = (m) => {  // as WidgetModel._handle_status does once the kernel is idle
+    if (m._msg_buffer === null || m.comm === undefined) { return; }
+    // send_sync_message counts it in _pending_msgs and its idle counts it out again
+    m.rememberLastUpdateFor(m.send_sync_message(m._msg_buffer, m._msg_buffer_callbacks));
+    m._msg_buffer = null;
+    m._msg_buffer_callbacks = null;
+  };
+  for (const proto of owners) {
+    if (proto.__mwClicksAfterTyping) { continue; }
+    proto.__mwClicksAfterTyping = true;
+    const sync = proto.sync, send = proto.send;
+    proto.sync = function (...args) {
+      const result = sync.apply(this, args);
+      if (this._msg_buffer !== null) { held.add(this); }
+      return result;
+    };
+    proto.send = function (...args) {
+      held.forEach(flush);
+      held.clear();
+      return send.apply(this, args);
+    };
+  }
+}
 function render({ model, el }) {
   el.style.display = "none";
+  clicksAfterTyping(model.widget_manager);
   if (!inVoila()) { return; }
   const follow = () => {
     const want = fromHash();
