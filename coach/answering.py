@@ -163,3 +163,50 @@ def fit(q: Question, sentence: str, heading: str = "", best: bool = False) -> fl
     if _LABELLED.match(sentence):
         score -= 0.04
     return score
+
+
+# -- is a model's answer an answer? ------------------------------------------------------
+
+# The prompt's own markers (prompts/ask.yaml wraps the question and passages in them): an
+# answer holding one repeats the prompt instead of answering it.
+_SCAFFOLD = re.compile(r"<<<\s*[A-Z]|\b[A-Z]{4,}\s*>>>")
+_ASKS_FOR = {
+    "frequency": "how often",
+    "duration": "how long",
+    "count": "how many or how much",
+}
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+
+
+def reply_problems(question: str, text: str, passages: list[str] | None = None) -> list[str]:
+    """What makes ``text`` no answer to ``question``, in plain words ([] when nothing does):
+    the prompt's markers repeated, a sentence said twice, an answer that shares no word with
+    the question's topic nor draws its words from the ``passages`` it was given, or a
+    question that asks how often, how long or how many answered without a quantity. The
+    citation checks are ``coach.engines.answer_problems``'; these are about the words.
+    """
+    problems: list[str] = []
+    if _SCAFFOLD.search(text):
+        problems.append("it repeats the prompt's markers instead of answering")
+    words = re.sub(r"\[\d{1,3}\]", "", text)
+    seen: set[str] = set()
+    for s in _sentences(words):
+        key = " ".join(re.findall(r"\w+", s.lower()))
+        if len(key.split()) >= 5 and key in seen:
+            problems.append("it says the same sentence twice")
+            break
+        seen.add(key)
+    q, said = read_question(question), _keys(words)
+    grounded = bool(said) and len(said & _keys(" ".join(passages or []))) >= 0.5 * len(said)
+    if q.keys and not q.keys & said and not grounded:
+        problems.append("it does not mention what the question is about")
+    # a question that opens with "how often" asks for a number; one that mentions it among
+    # other things ("how do we settle ground rules like how often we meet") may not
+    opening = _TYPES.keys() & {k for k in q.kinds if _TYPES[k][0].match(question.strip())}
+    for kind in sorted(opening):
+        if kind in _ASKS_FOR and not _TYPES[kind][1].search(words):
+            problems.append(f"the question asks {_ASKS_FOR[kind]}, and it gives no number")
+    return problems

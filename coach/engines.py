@@ -193,10 +193,15 @@ def _join_citations(text: str) -> str:
     return re.sub(r"\](?=\[\d)", "] ", text).strip()
 
 
-def answer_problems(text: str, passages: list[Passage], strong: float) -> list[str]:
+def answer_problems(
+    text: str, passages: list[Passage], strong: float, question: str = ""
+) -> list[str]:
     """What is wrong with a model's answer, in plain words ([] when nothing is): citations
     of passages that were not given, no citation at all, or "not covered" although a
-    passage's relevance is at least ``strong`` (below it, an uncited "not covered" is fine)."""
+    passage's relevance is at least ``strong`` (below it, an uncited "not covered" is fine);
+    and, given the ``question``, an answer that is no answer to it
+    (``coach.answering.reply_problems``: the prompt echoed, a sentence said twice, off the
+    topic, no number for "how often"), unless it honestly says the guides do not cover it."""
     problems: list[str] = []
     numbers = [int(n) for n in _CITATION.findall(text)]
     bad = sorted({n for n in numbers if not 1 <= n <= len(passages)})
@@ -212,6 +217,10 @@ def answer_problems(text: str, passages: list[Passage], strong: float) -> list[s
         problems.append(
             "it says the guides do not cover the question, but the passages given answer it"
         )
+    if question and not (declined and top < strong):
+        from coach.answering import reply_problems
+
+        problems += reply_problems(question, text, [p.text for p in passages])
     return problems
 
 
@@ -243,7 +252,7 @@ class ModelEngine:
         text = _join_citations(self._chat(system, user, usage))
         # Well above the "not covered" cut-off: passages this close do answer the question.
         strong = min(1.0, self._settings.min_relevance + 0.2)
-        problems = answer_problems(text, passages, strong)
+        problems = answer_problems(text, passages, strong, question)
         if problems:
             usage.repairs += 1
             repair = (
@@ -253,7 +262,7 @@ class ModelEngine:
                 f"them only as [1] to [{len(passages)}] after the sentences they support."
             )
             text = _join_citations(self._chat(system, repair, usage))
-            problems = answer_problems(text, passages, strong)
+            problems = answer_problems(text, passages, strong, question)
             if problems:
                 raise BadOutput(
                     f"the model's answer failed checks after one repair ({'; '.join(problems)})"
