@@ -148,19 +148,22 @@ def fit(q: Question, sentence: str, heading: str = "", best: bool = False) -> fl
     key word with the question, not even through its heading (unless it is in the ``best``
     passage the search found, which is on topic by that measure)."""
     score = 0.0
+    quantity = False
     for kind in q.kinds:
         # a section titled "Why ..." answers why-questions as a whole
         if _TYPES[kind][1].search(sentence) or (kind == "why" and _WHY.search(heading)):
-            score += 0.15 if kind in _QUANTITY else 0.12
+            score += 0.2 if kind in _QUANTITY else 0.12
+            quantity = quantity or kind in _QUANTITY
         else:
-            score -= 0.15 if kind in _QUANTITY else 0.06
+            # "how often?" answered without a frequency is no answer, however close in topic
+            score -= 0.25 if kind in _QUANTITY else 0.06
     if q.keys:
         # the share of the question's key words that the sentence, or its heading, holds
         covered = len(q.keys & (_keys(sentence) | _keys(heading))) / len(q.keys)
         score += 0.12 * covered if covered or best else -0.08
     if q.term and q.term in sentence.lower():
         score += 0.08 + (0.06 if _COPULA.search(sentence) else 0.0)
-    if _LABELLED.match(sentence):
+    if _LABELLED.match(sentence) and not quantity:
         score -= 0.04
     return score
 
@@ -170,6 +173,9 @@ def fit(q: Question, sentence: str, heading: str = "", best: bool = False) -> fl
 # The prompt's own markers (prompts/ask.yaml wraps the question and passages in them): an
 # answer holding one repeats the prompt instead of answering it.
 _SCAFFOLD = re.compile(r"<<<\s*[A-Z]|\b[A-Z]{4,}\s*>>>")
+# A passage's heading line as the prompt gives it ("[1] Guide title › Section"): copied
+# into an answer, it is the prompt again, not an answer.
+_HEADING = re.compile(r"(?m)^\s*\[\d{1,3}\][^\n]{0,200}›")
 _ASKS_FOR = {
     "frequency": "how often",
     "duration": "how long",
@@ -191,6 +197,8 @@ def reply_problems(question: str, text: str, passages: list[str] | None = None) 
     problems: list[str] = []
     if _SCAFFOLD.search(text):
         problems.append("it repeats the prompt's markers instead of answering")
+    elif _HEADING.search(text):
+        problems.append("it copies a passage's heading instead of answering")
     words = re.sub(r"\[\d{1,3}\]", "", text)
     seen: set[str] = set()
     for s in _sentences(words):

@@ -27,6 +27,12 @@ REPEATED = (
         ("How often should a mentor and mentee meet?", ECHOED, "repeats the prompt's markers"),
         ("How do I end a mentoring relationship well?", REPEATED, "same sentence twice"),
         (
+            "How many goals should I bring to a first meeting?",
+            "[1] Planning ahead for the first meeting with a mentor › How to prepare\n\n"
+            "There is a common misconception that you need a few years of experience.",
+            "copies a passage's heading",
+        ),
+        (
             "How often should a mentor and mentee meet?",
             "Meetings are a great way to build trust and learn together [1].",
             "asks how often, and it gives no number",
