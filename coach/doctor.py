@@ -47,7 +47,19 @@ def diagnose() -> dict[str, dict[str, Any]]:
         )
     except CoachError as exc:
         store["corpus"] = f"unreachable: {exc}"
-    return {"coach": coach, "store": store}
+    return {"coach": coach, "store": store, "settings": _variables()}
+
+
+def _variables() -> dict[str, Any]:
+    """``COACH_*`` variables that no setting reads: a misspelling would otherwise be
+    ignored in silence (the settings accept unknown variables, as the environment is
+    shared with everything else)."""
+    import os
+
+    from coach.settings_doc import unknown_variables
+
+    unknown = unknown_variables(os.environ)
+    return {"COACH_* variables": "; ".join(unknown) if unknown else "all known"}
 
 
 def _database(s: Any) -> str:

@@ -65,10 +65,12 @@ class Settings(BaseSettings):
 
     home: Path = Field(
         default_factory=_default_home,
+        json_schema_extra={"shown_default": "your platform's user-data folder"},
         description="Folder for all user data: the embedded index, the store, logs.",
     )
     cache_dir: Path | None = Field(
         default_factory=_default_cache,
+        json_schema_extra={"shown_default": "your platform's cache folder"},
         description="Cache of document vectors (safe to delete). Empty: no cache.",
     )
     corpus: str = Field(
@@ -113,7 +115,11 @@ class Settings(BaseSettings):
         "(OpenAI or a compatible server), or 'auto': openai when OPENAI_API_KEY or "
         "OPENAI_BASE_URL is set, offline otherwise.",
     )
-    model: str | None = Field(None, description="Chat model for the coach, e.g. gpt-4o-mini.")
+    model: str | None = Field(
+        None,
+        description="Chat model for the coach, e.g. gpt-4o-mini or llama3.2 for Ollama; required "
+        "when OPENAI_API_KEY or OPENAI_BASE_URL is set.",
+    )
     min_relevance: float = Field(
         0.35,
         ge=0,
@@ -124,7 +130,11 @@ class Settings(BaseSettings):
         30.0, gt=0, le=600, description="Seconds before a model-server request is abandoned."
     )
     max_retries: int = Field(
-        2, ge=0, le=10, description="Retries with backoff on 429 and 5xx answers."
+        2,
+        ge=0,
+        le=10,
+        description="Retries with backoff on 429 and 5xx answers; a Retry-After of at most 5 s "
+        "is waited for, a longer one ends the call ('try again in N s').",
     )
     call_deadline: float = Field(
         60.0,
@@ -178,6 +188,11 @@ class Settings(BaseSettings):
         "`mentor-coach serve`, new on every start; secret: never printed).",
     )
 
+    debug: bool = Field(
+        False,
+        description="Show full tracebacks on errors, as `mentor-coach --debug` does (for "
+        "reporting a bug; never needed to use the product).",
+    )
     workshop: bool = Field(
         False,
         description="Workshop server: every workbook page needs a participant's join link "
@@ -206,6 +221,7 @@ class Settings(BaseSettings):
     max_kernels: int | None = Field(
         None,
         ge=1,
+        json_schema_extra={"shown_default": "what the free memory fits"},
         description="Workbook pages open at once on the whole server (pre-heated pages no one "
         "has opened yet not counted). Unset: as many as the free memory at start fits, at "
         "about 130 MB a page, and at least 10.",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -159,10 +158,21 @@ def _cmd_corpus_delete(args: argparse.Namespace) -> int:
     return 0 if deleted else 1
 
 
+def _debug_setting() -> bool:
+    """COACH_DEBUG, as the settings read it (a configuration too broken to read is an error
+    the command itself reports, in plain words)."""
+    from coach.settings import get_settings
+
+    try:
+        return get_settings().debug
+    except CoachError:
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``mentor-coach``."""
     args = _parser().parse_args(argv)
-    debug = args.debug or os.environ.get("COACH_DEBUG") == "1"
+    debug = args.debug or _debug_setting()
     try:
         return int(args.func(args))
     except CoachError as exc:
