@@ -20,6 +20,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+# the server's memory and kernels, as the workshop rehearsal measures them
+from coach.rehearsal.sampler import kernels, server_mb  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 RUNS = 5
 # Interactive: a widget a person can use has been rendered (every workbook has one).
@@ -41,37 +45,6 @@ def kernel_mb(voila_pid: int, kernel_id: str) -> float:
         except psutil.Error:  # a kernel that just exited
             continue
     return 0.0
-
-
-def server_mb(voila_pid: int, measure: str = "pss") -> float:
-    """Memory of Voilà and every kernel it holds (the pre-heated pools), in MB.
-
-    ``pss`` (the default) counts each page of memory once, shared among the processes that
-    map it: what the machine really spends. ``rss`` sums each process's resident memory,
-    which counts Python's and the libraries' shared pages once per kernel (about 25 MB a
-    kernel more), as ``ps`` shows it.
-    """
-    import psutil
-
-    parent = psutil.Process(voila_pid)
-    total = 0.0
-    for p in [parent, *parent.children(True)]:
-        with contextlib.suppress(psutil.Error):
-            info = p.memory_full_info() if measure == "pss" else p.memory_info()
-            total += float(getattr(info, measure))
-    return total / 1e6
-
-
-def kernels(voila_pid: int) -> int:
-    """How many kernels Voilà is running (pre-heated ones included)."""
-    import psutil
-
-    count = 0
-    for k in psutil.Process(voila_pid).children(recursive=True):
-        with contextlib.suppress(psutil.Error):
-            if k.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(k.cmdline()):
-                count += 1
-    return count
 
 
 def wait_until_quiet(

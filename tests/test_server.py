@@ -163,7 +163,7 @@ def test_the_kernel_websocket_refuses_clients_without_the_v1_protocol(workshop):
 
 
 def test_a_simulated_participant_completes_the_workshop_over_the_kernel_protocol(workshop):
-    """The rehearsal tool (bench/workshop.py, README "Run a bigger workshop") drives a page
+    """The rehearsal (`mentor-coach cohort rehearse`, README "Run a bigger workshop") drives a page
     as Voilà's own page does; one participant's journey and the dashboard's counts."""
     with coach_home(workshop["home"]):  # the server's store, where the journey is checked
         journey(workshop)
@@ -172,7 +172,8 @@ def test_a_simulated_participant_completes_the_workshop_over_the_kernel_protocol
 def journey(workshop):
     import asyncio
 
-    from bench.workshop import dashboard_protocol, participant_protocol
+    from coach.rehearsal.driver import dashboard as dashboard_protocol
+    from coach.rehearsal.driver import participant as participant_protocol
     from coach.store import get_store
 
     base = f"http://127.0.0.1:{workshop['port']}"

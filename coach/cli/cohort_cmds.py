@@ -1,4 +1,5 @@
-"""`mentor-coach cohort create | list | status | pairs | export | close`: run a workshop."""
+"""`mentor-coach cohort create | list | status | pairs | export | close | rehearse`: run a
+workshop."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from coach.errors import CoachError
 
 def add_commands(sub: Any) -> None:
     """Register ``cohort`` and its subcommands on the CLI's subparsers."""
-    co = sub.add_parser("cohort", help="run a workshop: cohorts, join links, progress, pairs")
+    co = sub.add_parser(
+        "cohort", help="run a workshop: cohorts, join links, progress, pairs, rehearsals"
+    )
     acts = co.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     c = acts.add_parser("create", help="create a cohort and a printable handout of join links")
@@ -66,6 +69,47 @@ def add_commands(sub: Any) -> None:
     cl.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     cl.add_argument("--json", action="store_true")
     cl.set_defaults(func=cmd_close)
+
+    rh = acts.add_parser(
+        "rehearse",
+        help="simulated participants, all at once, against a running workshop server",
+        description="Rehearse a workshop before the day: N simulated participants open their "
+        "join links at the same moment, then set a goal, add a mentor candidate and draft "
+        "outreach, as their browsers would (over HTTP and the kernel websocket). They use "
+        "seats of a throwaway cohort NAME-rehearsal, deleted with everything they saved "
+        "afterwards: cohort NAME's own seats and data are never touched. Run it where the "
+        "server's store is (the same COACH_HOME or COACH_DATABASE_URL); on the server's "
+        "machine it also shows the server's memory per participant.",
+        epilog="Exit status: 0 when nothing failed; 1 when a step failed, something was "
+        "not saved, or the dashboard did not add up; 2 when the rehearsal could not start "
+        "(no server at the address, another store, a name in use).",
+    )
+    rh.add_argument(
+        "name",
+        metavar="NAME",
+        help="the cohort to rehearse for (it need not exist yet; its address is the default)",
+    )
+    rh.add_argument(
+        "--participants",
+        type=int,
+        metavar="N",
+        help="simulated participants at once, 1 to 500 (default: cohort NAME's seats)",
+    )
+    rh.add_argument(
+        "--url",
+        metavar="URL",
+        help="the workshop server's address (default: cohort NAME's --base-url, else "
+        "http://127.0.0.1:8866, where `mentor-coach serve --workshop` listens by default)",
+    )
+    rh.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="seconds a simulated person waits for each step (default: %(default)s)",
+    )
+    rh.add_argument("--json", action="store_true", help="print the results as JSON")
+    rh.set_defaults(func=cmd_rehearse)
 
 
 def _dump(data: object) -> None:
@@ -280,3 +324,42 @@ def cmd_close(args: argparse.Namespace) -> int:
             f"Deleted {removed} records and the {cohort.participant_count} participants' entries."
         )
     return 0
+
+
+def cmd_rehearse(args: argparse.Namespace) -> int:
+    """Rehearse with simulated participants; exit 1 if anything failed."""
+    from coach.cohorts import MAX_PARTICIPANTS, get_cohort
+    from coach.rehearsal import rehearsal_name, rehearse
+    from coach.rehearsal.report import lines, to_dict
+
+    n = args.participants
+    if n is None:
+        cohort = get_cohort(args.name)
+        if cohort is None:
+            raise CoachError(
+                f"There is no cohort '{args.name}' to take the number of seats from: "
+                "give --participants N."
+            )
+        n = cohort.participant_count
+    if not 1 <= n <= MAX_PARTICIPANTS:
+        raise CoachError(f"--participants must be from 1 to {MAX_PARTICIPANTS}, not {n}.")
+    if args.timeout <= 0:
+        raise CoachError(f"--timeout must be a number of seconds above 0, not {args.timeout}.")
+    throwaway = rehearsal_name(args.name)
+    people = f"{n} participant{'s' if n != 1 else ''}"
+    if not args.json:
+        print(
+            f"Rehearsing '{args.name}': {people} at once, simulated, in the throwaway "
+            f"cohort '{throwaway}' (deleted afterwards)...",
+            file=sys.stderr,
+            flush=True,
+        )
+    run = rehearse(args.name, n, url=args.url, timeout=args.timeout)
+    if args.json:
+        _dump({"cohort": args.name, "rehearsal_cohort": throwaway, "url": run.url, **to_dict(run)})
+    else:
+        print(f"Rehearsal of '{args.name}' at {run.url}: {people} at once")
+        print("\n".join(lines(run)))
+        print("Nothing failed." if not run.failures else f"{run.failures} failed: see above.")
+        print(f"The throwaway cohort '{throwaway}' and all it saved have been deleted.")
+    return 0 if not run.failures else 1

@@ -1,14 +1,15 @@
 """A workbook page as a browser holds it, without the browser: the page's HTML over HTTP,
 its kernel over the Jupyter websocket, and the widgets through the ipywidgets 8 protocol.
 
-`bench/workshop.py --driver protocol` uses it to simulate many participants from one
-light process, so that the server's cores serve the server alone, as in a workshop where
-everyone brings their own laptop. It does what Voilà's page does (``@voila-dashboards/
-widgets-manager8``): read ``kernelId`` from the page, fetch the kernel's model, open
-``/api/kernels/<id>/channels``, open a ``jupyter.widget.control`` comm and ask for every
-widget's state (``request_states``), then send the same ``update`` and ``custom`` (click)
-messages a person's typing and clicking send, and on leaving POST
-``/voila/api/shutdown/<id>`` as the page's ``beforeunload`` beacon does.
+The rehearsal (``mentor-coach cohort rehearse``, and ``bench/workshop.py``) uses it to
+simulate many participants from one light process, so that the server's cores serve the
+server alone, as in a workshop where everyone brings their own laptop. It does what
+Voilà's page does (``@voila-dashboards/widgets-manager8``): read ``kernelId`` from the
+page, fetch the kernel's model, open ``/api/kernels/<id>/channels``, open a
+``jupyter.widget.control`` comm and ask for every widget's state (``request_states``),
+then send the same ``update`` and ``custom`` (click) messages a person's typing and
+clicking send, and on leaving POST ``/voila/api/shutdown/<id>`` as the page's
+``beforeunload`` beacon does.
 """
 
 from __future__ import annotations
@@ -169,7 +170,7 @@ class Page:
         msg = {
             "header": {
                 "msg_id": msg_id,
-                "username": "bench",
+                "username": "rehearsal",
                 "session": self.session,
                 "date": dt.datetime.now(dt.timezone.utc).isoformat(),
                 "msg_type": msg_type,
