@@ -36,6 +36,9 @@ PARTS = ("header", "parent_header", "metadata", "content")
 SUBPROTOCOL = "v1.kernel.websocket.jupyter.org"
 
 
+FRAME = 0.016  # seconds: how often a waiting person looks again, as a browser's frame
+
+
 class PageError(RuntimeError):
     """The page did not open or did not do what a person asked of it."""
 
@@ -243,6 +246,10 @@ class Page:
             self._changed.clear()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), left)
+                # a view arrives as a burst of messages (one per widget): look once the
+                # burst is in, not after each, or the looking costs more CPU than the
+                # server spends (a browser, too, draws at most once a frame)
+                await asyncio.sleep(FRAME)
 
     # -- what a person does -----------------------------------------------------------
     def find(self, **want: Any) -> str:
