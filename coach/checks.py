@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from coach.naturalness import heading_problem, problem
+from coach.language_names import SEPARATOR
+from coach.naturalness import heading_problem, problem, subject_problem
 from coach.profiles import MentorCandidate, Profile
 from coach.results import AgendaItem, Check
 
@@ -72,10 +73,24 @@ def needed(note: str) -> int:
     return max(1, min(3, (n + 1) // 2))
 
 
+def distinct_notes(notes: list[str] | tuple[str, ...]) -> list[str]:
+    """``notes`` with a note written twice taken once: the same words in other capitals,
+    spacing or punctuation ('Runs the guild.' and 'runs the guild') are one point."""
+    seen: set[str] = set()
+    out = []
+    for note in notes:
+        key = _norm(note) or note.strip()
+        if key not in seen:
+            seen.add(key)
+            out.append(note)
+    return out
+
+
 def notes_mentioned(text: str, mentor: MentorCandidate) -> int:
-    """How many of the mentor's notes the text refers to."""
+    """How many of the mentor's notes the text refers to (a note written twice counts once)."""
     said = set(content_stems(text))
-    return sum(1 for n in mentor.notes if len(set(content_stems(n)) & said) >= needed(n))
+    notes = distinct_notes(mentor.notes)
+    return sum(1 for n in notes if len(set(content_stems(n)) & said) >= needed(n))
 
 
 def _fits(text: str, subject: str | None, ctx: Context) -> Check:
@@ -104,8 +119,11 @@ def _who(text: str, subject: str | None, ctx: Context) -> Check:
     has_name = _norm(ctx.me.first_name) in t
     words = _WORD.findall(ctx.me.headline.lower())
     pairs = {" ".join(words[i : i + 2]) for i in range(len(words) - 1)} or set(words)
-    has_role = any(p and p in t for p in pairs) or (
-        bool(ctx.me.organization) and _norm(ctx.me.organization) in t
+    segments = {_norm(s) for s in SEPARATOR.split(ctx.me.headline)}  # "Designer → ..."
+    has_role = (
+        any(p and p in t for p in pairs)
+        or any(s and f" {s} " in f" {t} " for s in segments)
+        or (bool(ctx.me.organization) and _norm(ctx.me.organization) in t)
     )
     if not ctx.me.headline and not ctx.me.organization:
         has_role = True  # nothing to say beyond the name
@@ -196,7 +214,7 @@ def _recipient(text: str, subject: str | None, ctx: Context) -> Check:
 
 
 def _natural(text: str, subject: str | None, ctx: Context) -> Check:
-    found = problem(text) or (heading_problem(subject) if subject else None)
+    found = problem(text) or (subject_problem(subject) if subject else None)
     return Check(
         name="reads-naturally",
         passed=found is None,

@@ -13,7 +13,14 @@ import re
 from dataclasses import dataclass
 
 from coach import wordforms
-from coach.language_names import article, first_name, greeting_name, headline_role, parse_name
+from coach.language_names import (
+    SEPARATOR,
+    article,
+    first_name,
+    greeting_name,
+    headline_role,
+    parse_name,
+)
 from coach.language_notes import (
     _BREAK,
     _PRONOUNS,
@@ -28,6 +35,7 @@ from coach.language_notes import (
 )
 
 __all__ = [
+    "SEPARATOR",
     "DraftHistory",
     "Point",
     "aim_phrase",
@@ -71,6 +79,10 @@ def why_clause(why: str) -> str:
     """Why the goal matters, as a clause after 'because'."""
     why = lower_first(clean_text(why).rstrip("."))
     why = re.sub(r"^(?:because|since|as)\s+", "", why, flags=re.IGNORECASE)
+    # "so I can present at ..." is a purpose: "because I want to present at ..."
+    why = re.sub(r"^so(?: that)? I (?:can|could) ", "I want to ", why, flags=re.IGNORECASE)
+    if re.match(r"so\b|in order\b", why, re.IGNORECASE):
+        return ""  # a purpose that cannot follow "because": the templates leave it out
     return f"I want {why}" if why.lower().startswith("to ") else why
 
 

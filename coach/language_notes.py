@@ -193,6 +193,10 @@ _SUBJECTS = {"it", "this", "that", "there", "these", "those", "everyone", "peopl
 _TITLES = ("Dr.", "Dr", "Prof.", "Prof", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.", "Ms", "Mx")
 
 
+_HEARD_OF = {("were", v, "to", "\0ME") for v in ("recommended", "referred", "introduced",
+             "suggested", "pointed")}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Point:
     """One note, understood: who does what, renderable in either voice."""
@@ -243,6 +247,14 @@ class Point:
     def noticed(self) -> str:
         """A sentence's opening, always with 'I': 'I noticed that you run the guild',
         'I enjoyed meeting you at X' (so it reads well after 'We both know Y, and')."""
+        if self.form == "you" and self.words[:4] in _HEARD_OF:
+            # "recommended by my manager": "I was referred to you by ...", not "I noticed"
+            v = self.words[1]
+            agent = Point("other", self.words[5:])._render(0)
+            if v in ("referred", "introduced", "pointed"):
+                return f"I was {v} to you by {agent}"
+            said = "suggested I get in touch" if v == "suggested" else f"{v} you"
+            return f"I heard about you from {agent}, who {said}"
         if self.form == "we" and self.words[:1] == ("met",):
             return f"I enjoyed meeting you {Point('we', self.words[1:])._render(0)}".strip()
         if self.form in ("you", "we") or (self.form == "other" and self.words[:1] != ("\0I",)):
@@ -272,10 +284,35 @@ class Point:
         return " ".join(t[:1].upper() + t[1:] + "." for t in texts if t)
 
 
+# Words after which the verbs no longer belong to the mentor's clause ("runs the guild,
+# which meets and grows": "grows" is the guild's).
+_NEW_CLAUSE = {
+    "which", "who", "that", "whose", "where", "when", "because", "while", "since", "although",
+    "though", "if", "whom", "whereas", "unless",
+}  # fmt: skip
+
+
+def _coordinated(w: str, nxt: str) -> bool:
+    """Whether ``w``, straight after 'and'/'or'/'but' in the mentor's clause, is a second
+    verb of it ('runs the guild and speaks at meetups'), not a noun ('runs workshops and
+    talks'): a verb that is no noun, or one followed by what a verb takes ('and hosts
+    events')."""
+    tags = _verb_tags(w)
+    if "VBZ" not in tags or "VBD" in tags:
+        return False
+    return not _known_noun(w) or nxt in _DETS or nxt in _PRONOUNS or _plural_noun(nxt)
+
+
+def _plural_noun(word: str) -> bool:
+    """'juniors', 'events': a plural noun, the object a verb before it takes."""
+    return len(word) > 3 and word.endswith("s") and _known_noun(word) and not _verb_tags(word)
+
+
 def _mark(words: list[str], names: tuple[str, ...]) -> list[str]:
-    """Words with the people in them replaced by markers, verbs agreeing with 'you'/'we'."""
+    """Words with the people in them replaced by markers, verbs agreeing with 'you'/'we'
+    (every verb of the clause: 'you run the guild and speak at meetups')."""
     out: list[str] = []
-    pending = present = False
+    pending = clause = False
     i = 0
     while i < len(words):
         w = words[i]
@@ -299,14 +336,26 @@ def _mark(words: list[str], names: tuple[str, ...]) -> list[str]:
         elif pending:
             w = lower_first(w)
             agreed = _agree(w)
-            present, pending = agreed != w.lower() or present, False
+            clause, pending = True, False
             out.append(agreed + tail if agreed != w else w)
-        elif present and out and _bare(out[-1]) in ("and", "or", "but") and nxt in _DETS:
-            out.append(_agree(w) + tail if "VBZ" in _verb_tags(low) else w)
+        elif clause and _after_conjunction(out) and _coordinated(low, nxt):
+            out.append(_agree(w[: len(w) - len(tail)]) + tail)
         else:
+            clause = clause and low not in _NEW_CLAUSE
             out.append(w)
         i += 1
     return out
+
+
+def _after_conjunction(out: list[str]) -> bool:
+    """Whether the words so far end on 'and', 'or' or 'but' (adverbs between allowed)."""
+    for w in reversed(out):
+        b = _bare(w)
+        if b in ("and", "or", "but"):
+            return True
+        if b not in _ADVERBS:
+            return False
+    return False
 
 
 def _name_at(words: list[str], i: int, name: str) -> bool:
@@ -369,10 +418,16 @@ def _point(segment: str, names: tuple[str, ...]) -> Point:
     i = 0
     while i < len(words) - 1 and low[i] in _ADVERBS:
         i += 1
+    passive = _passive(low, i)
+    if passive:  # "recommended by my manager" -> "you were recommended to me by my manager"
+        by = ["to", "me"] if low[i] in _TO_ME and passive == 1 else []
+        return _you(["were", *words[: i + 1], *by, *words[i + 1 :]], names)
     if _starts_with_verb(words, i):
         tags = _verb_tags(low[i])
         going = "VBG" in tags and not tags & {"VBZ", "VBD"}  # "leading the team"
         return _you((["are"] if going else []) + words, names)
+    if low[0] in ("her", "his", "their") and _verb_after(low, 1):
+        return Point("other", tuple(_mark(words, names)))  # "her team at Monzo grew 3x"
     if low[0] in ("her", "his", "their"):
         nouns = [w for w in low[1:4] if w in _CONTENT]
         return Point("thing", ("\0M_POSS", *_mark(words[1:], names)), _lead(nouns), False)
@@ -392,6 +447,42 @@ def _point(segment: str, names: tuple[str, ...]) -> Point:
         return Point("thing", tuple(_mark(words, names)), "came across", False)
     nouns = [w for w in low[:4] if w in _CONTENT]
     return Point("thing", ("\0M_POSS", *_mark(words, names)), _lead(nouns), False)
+
+
+# Past participles that say how the mentee heard of the mentor: "recommended by my
+# manager" is said "you were recommended to me by my manager".
+_TO_ME = {"recommended", "referred", "introduced", "suggested", "pointed"}
+
+
+def _passive(low: list[str], i: int) -> int:
+    """Whether the note opens (at ``i``) with a past participle and its agent: 1 for
+    'recommended by ...', 2 for 'recommended to me by ...', else 0."""
+    if i + 1 >= len(low) or not (_verb_tags(low[i]) & {"VBD", "VBN"} and low[i].endswith("ed")):
+        return 0
+    if low[i + 1] == "by" and len(low) > i + 2:
+        return 1
+    to_me = low[i + 1 : i + 4] in (["to", "me", "by"], ["to", "us", "by"])
+    return 2 if to_me and len(low) > i + 4 else 0
+
+
+def _verb_after(low: list[str], start: int) -> bool:
+    """Whether a verb follows the noun phrase that starts at ``start`` ('her team at Monzo
+    grew 3x', 'his newsletter covers the NHS'), so the words are a clause, not a thing.
+    A plain past form ('grew') or a present one that is no noun ('speaks') counts, and a
+    form that is also a noun ('covers') or a participle ('led') when an object follows."""
+    for k in range(start + 1, len(low)):
+        w, prev = low[k], low[k - 1]
+        nxt = low[k + 1] if k + 1 < len(low) else ""
+        if prev in _DETS or w in _CUT_BEFORE:
+            if w in _CUT_BEFORE and w not in ("at", "in", "on", "for", "from", "about", "with"):
+                return False  # "her talk, which ...", "his post and ...": no main verb
+            continue
+        tags = _verb_tags(w)
+        if "VBD" in tags and ("VBN" not in tags or nxt in _DETS) and not _known_noun(w):
+            return True
+        if "VBZ" in tags and (not _known_noun(w) or (nxt in _DETS and nxt not in _CUT_BEFORE)):
+            return True
+    return False
 
 
 def _has_subject_and_verb(low: list[str]) -> bool:

@@ -2,10 +2,12 @@
 
 ``problem`` names the first of them in plain words, or returns None: instructions or markup
 copied from the inputs, a title greeted as if it were a first name, a verb that does not
-agree with "you", a capitalised pronoun mid-sentence, a semicolon between a person and what
-they did, doubled punctuation or words, a sentence without a verb, and text cut off
-mid-sentence. Verb forms come from :mod:`coach.wordforms` (LemmInflect's dictionary as a
-mapped table: no tagger, no model), so the check costs microseconds once warm.
+agree with "you" (the second verb after "and" too), an article in front of a past participle
+("a recommended by"), a capitalised pronoun mid-sentence, a semicolon between a person and
+what they did, doubled punctuation or words, stray spaces (at either end of a line, or two in
+a row), a sentence without a verb, and text cut off mid-sentence. Verb forms come from
+:mod:`coach.wordforms` (LemmInflect's dictionary as a mapped table: no tagger, no model), so
+the check costs microseconds once warm.
 """
 
 from __future__ import annotations
@@ -40,6 +42,16 @@ _DOUBLE_PUNCT = re.compile(
 _DOUBLE_WORD = re.compile(r"\b([^\W\d_]+)[ \t]+\1\b", re.IGNORECASE)
 _ALLOWED_DOUBLES = {"that", "had"}
 _ELLIPSIS = re.compile(r"…|\.\.\.")
+# Spaces a reader sees as a slip: at the start or end of a line, or two in a row.
+_STRAY_SPACE = re.compile(
+    r"(?P<start>^[ \t]+(?=\S))|(?P<end>(?<=\S)[ \t]+$)|(?P<double>(?<=\S)[ \t]{2,}(?=\S))",
+    re.MULTILINE,
+)
+_SPACE_SLIPS = {
+    "start": "a line starts with a space",
+    "end": "a line ends with a space",
+    "double": "two spaces in a row",
+}
 _GREETING = re.compile(
     r"^\s*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening))\b"
     r"(?:\s+(?:dr|mr|mrs|ms|mx|prof|st)\.)?[^,!.?\n]{0,60}"
@@ -60,7 +72,8 @@ _IDIOM = re.compile(
     re.IGNORECASE,
 )
 # "Priya: two minutes on…", "Łucja: …", "李小龍: …": a name (not a lowercase word) and a colon
-_SPEAKER = re.compile(r"^(?![a-z])[^\W\d_][\w'’-]*(?: (?![a-z])[^\W\d_][\w'’-]*)?:\s")
+# (up to four words: a name greeted whole, "Nguyễn Thị Minh Khai: …")
+_SPEAKER = re.compile(r"^(?![a-z])[^\W\d_][\w'’-]*(?: (?![a-z])[^\W\d_][\w'’-]*){0,3}:\s")
 _TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$")
 _ABBREV = re.compile(
     r"\b(?:dr|mr|mrs|ms|mx|prof|st|jr|sr|vs|etc|inc|ltd|no|approx|e\.g|i\.e|[A-Z])\.$",
@@ -251,6 +264,49 @@ def _agreement(sentence: str) -> str | None:
     return None
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:()—–]|\s-\s")
+# Words that open a clause of their own, whose verbs need not agree with "you".
+_OWN_SUBJECT = frozenset(
+    """which who whom whose that where when because while since although though if unless
+    it he she they we i this these those there""".split()
+)
+
+
+def _second_verb(sentence: str) -> str | None:
+    """A second verb after 'and'/'or'/'but' that does not agree with 'you' or 'they' ('you
+    run the guild and speaks at meetups'), in the same clause."""
+    for clause in _CLAUSE_BREAK.split(sentence):
+        tokens = [t.lower().replace("’", "'") for t in _TOKEN.findall(clause)]
+        for i, t in enumerate(tokens[:-1]):
+            prev = tokens[i - 1] if i else ""
+            if t not in ("you", "they") or prev in PREPOSITIONS or prev == "to":
+                continue
+            if t == "you" and prev not in _CLAUSE_VERBS and prev not in AUX and verb_tags(prev):
+                continue
+            for j in range(i + 2, len(tokens) - 1):
+                w = tokens[j]
+                if w in _OWN_SUBJECT or w == "you":
+                    break
+                if w not in ("and", "or", "but"):
+                    continue
+                k = j + 1
+                while k < len(tokens) - 1 and tokens[k] in ("also", "often", "still", "now"):
+                    k += 1
+                nxt, tags = tokens[k], verb_tags(tokens[k])
+                if "VBZ" in tags and "VBD" not in tags and "NOUN" not in parts_of_speech(nxt):
+                    return f'say "{t} … {w} {_base(nxt)}", not "{t} … {w} {nxt}"'
+    return None
+
+
+def _participle_article(sentence: str) -> str | None:
+    """'a recommended by my manager': an article in front of a past participle."""
+    for m in re.finditer(r"\b(an?)\s+([a-z]+ed)\s+by\b", sentence, re.IGNORECASE):
+        word = m.group(2).lower()
+        if verb_tags(word) & {"VBD", "VBN"} and "NOUN" not in parts_of_speech(word):
+            return f'"{m.group(1)}" in front of "{word}" ({_quote(m.group(0))})'
+    return None
+
+
 def _semicolon(sentence: str) -> str | None:
     for m in re.finditer(r"(\S+)\s*;\s*([a-z]+)\b\s*(\w*)", sentence):
         w, after = m.group(2), m.group(3).lower()
@@ -279,6 +335,15 @@ def heading_problem(text: str) -> str | None:
     )
 
 
+def subject_problem(text: str) -> str | None:
+    """What a reader would stop at in a subject line: a heading's faults, or 'about' said
+    twice ('A question about your talk about onboarding')."""
+    found = heading_problem(text)
+    if found is None and len(re.findall(r"\babout\b", text, re.IGNORECASE)) > 1:
+        return f'the subject says "about" twice ({_quote(text)})'
+    return found
+
+
 def _surface(text: str) -> str | None:
     """Faults visible without reading the sentences: markup, doubled marks and words."""
     m = _MARKUP.search(text)
@@ -293,6 +358,10 @@ def _surface(text: str) -> str | None:
     for m in _DOUBLE_WORD.finditer(text):
         if m.group(1).lower() not in _ALLOWED_DOUBLES:
             return f"a word is doubled ({_quote(m.group(0))})"
+    m = _STRAY_SPACE.search(text)
+    if m:
+        line = text[text.rfind("\n", 0, m.start()) + 1 :].split("\n", 1)[0]
+        return f"{_SPACE_SLIPS[m.lastgroup or 'double']} ({_quote(line)})"
     return None
 
 
@@ -309,7 +378,7 @@ def problem(text: str, *, agenda: bool = False) -> str | None:
         return surface
     parts = sentences(text) if agenda else _body(text)
     for s in parts:
-        found = _agreement(s)
+        found = _agreement(s) or _second_verb(s) or _participle_article(s)
         if found:
             return found
     for s in parts:

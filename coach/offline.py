@@ -15,9 +15,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from coach.checks import Context, run_checks
+from coach import wordforms
+from coach.checks import Context, distinct_notes, run_checks
 from coach.errors import CoachError
 from coach.language import (
+    SEPARATOR,
     DraftHistory,
     Point,
     aim_phrase,
@@ -75,12 +77,32 @@ def with_history(ctx: Context, history: DraftHistory | None) -> Context:
     return HistoryContext(**values, history=history)
 
 
+# What people write as their organization when they have none to name.
+_NOT_AN_ORG = frozenset(
+    {"self employed", "freelance", "freelancer", "unemployed", "retired", "between roles"}
+)
+
+
+def _norm_words(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
 def _cut_words(text: str, n: int) -> str:
-    """The first ``n`` words of ``text``, never ending on a word that needs another."""
-    words = text.split()[:n]
-    while len(words) > 1 and words[-1].lower().strip(",;:") in _DANGLING:
+    """The first ``n`` words of ``text``, never ending on a word that needs another (a
+    preposition, or an adjective cut from its noun: 'a PhD candidate in computational')."""
+    words = text.split()
+    cut = len(words) > n
+    words = words[:n]
+    while len(words) > 1 and (
+        words[-1].lower().strip(",;:") in _DANGLING or (cut and _adjective(words[-1]))
+    ):
         words.pop()
     return " ".join(words).rstrip(",;:")
+
+
+def _adjective(word: str) -> bool:
+    pos = wordforms.lookup(word.lower().strip(",;:")).pos
+    return "ADJ" in pos and "NOUN" not in pos
 
 
 def _short(point: Point, raw: str) -> Point:
@@ -112,8 +134,15 @@ def _field(text: str) -> str:
 def _role(headline: str, org: str) -> str:
     role = clean_text(headline_role(clean_text(headline)))
     if len(role.split()) < 2 and not org:  # a one-word segment alone would not say enough
-        role = clean_text(headline_role(re.sub(r"\s*[|·•]\s*", ", ", clean_text(headline))))
+        role = clean_text(headline_role(SEPARATOR.sub(", ", clean_text(headline))))
     return role
+
+
+def _subject_topic(topic: str) -> str:
+    """A topic for a subject that says 'A question about {topic1}': its own 'about' said
+    'on' ('your talk on onboarding', never 'about your talk about onboarding')."""
+    topic = re.sub(r"^about\s+", "", topic, flags=re.IGNORECASE)
+    return re.sub(r"\babout\b", "on", topic, flags=re.IGNORECASE)
 
 
 def _about(point: Point, name: str) -> str:
@@ -122,8 +151,9 @@ def _about(point: Point, name: str) -> str:
 
 
 def usable_points(mentor: MentorCandidate) -> list[tuple[str, Point]]:
-    """(note as written, the note understood) for each note that has something usable."""
-    pairs = [(raw, read_note(raw, mentor.name)) for raw in mentor.notes]
+    """(note as written, the note understood) for each note that has something usable,
+    a note written twice (in other capitals or punctuation) taken once."""
+    pairs = [(raw, read_note(raw, mentor.name)) for raw in distinct_notes(mentor.notes)]
     return [(raw, p) for raw, p in pairs if p is not None]
 
 
@@ -150,7 +180,11 @@ class Inputs:
         formal = greeting_name(mentor.name, formal=True)
         goals = [g for g in (lower_first(_field(g.title)).rstrip(".") for g in me.goals) if g]
         org = clean_text(me.organization)
-        head = _role(me.headline, org)
+        if _norm_words(org) in _NOT_AN_ORG:  # "a designer at self-employed"
+            said = {"freelance": "freelancer"}.get(org.lower(), lower_first(org))
+            org, head = "", _role(me.headline or said, "")
+        else:
+            head = _role(me.headline, org)
         goal = goals[0] if goals else ""
         why = why_clause(me.goals[0].why) if goal and me.goals[0].why else ""
         mutual = _field(mentor.mutual_connection)
@@ -193,7 +227,7 @@ class Inputs:
                 point1_short=short.clause(),
                 noticed1=point.noticed(),
                 noticed1_short=short.noticed(),
-                topic1=point.topic(),
+                topic1=_subject_topic(point.topic()),
                 more1=_sentences_within(point.more(), 400),
                 about1=_about(point if len(point.clause()) <= 120 else short, m_first),
             )
@@ -221,9 +255,10 @@ class Inputs:
 
 
 def _tidy(text: str) -> str:
-    """Spaces left by an optional part that was not filled."""
-    text = re.sub(r"[ \t]+\n", "\n", text)
-    return re.sub(r"(?<=\S)[ \t]{2,}", " ", text).strip()
+    """Spaces left by an optional part that was not filled: none at either end of a line
+    (a paragraph whose first part was left out), none doubled."""
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    return re.sub(r"^[ \t]+|[ \t]+$", "", text, flags=re.MULTILINE).strip()
 
 
 @lru_cache(maxsize=1)
