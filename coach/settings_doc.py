@@ -49,6 +49,8 @@ def shown_default(field: FieldInfo) -> str:
         return "unset"
     if default is True:
         return "`1`"
+    if isinstance(default, float) and default.is_integer():
+        default = int(default)  # 60, not 60.0: what a person would type
     return f"`{default}`"
 
 
