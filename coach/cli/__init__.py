@@ -7,11 +7,11 @@ shown only with ``--debug``.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from coach.cli.common import json_option, print_json
 from coach.errors import CoachError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -26,8 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    js = [json_option()]
     ix = sub.add_parser(
         "index",
+        parents=js,
         help="build or update a corpus from files and folders",
         description="Build or update a corpus. Every file gets a line in the report: indexed, "
         "unchanged, removed, skipped (a type it does not read, empty, not a regular file, "
@@ -45,14 +47,12 @@ def _parser() -> argparse.ArgumentParser:
         help="files or folders (.md .txt .html .ipynb .pdf); default: the shipped corpus",
     )
     ix.add_argument("--corpus", metavar="NAME", help="corpus name (default: COACH_CORPUS)")
-    ix.add_argument("--json", action="store_true", help="print the report as JSON")
     ix.set_defaults(func=_cmd_index)
 
-    se = sub.add_parser("search", help="search the corpus and print cited passages")
-    se.add_argument("query", metavar="QUERY")
+    se = sub.add_parser("search", help="search the corpus and print cited passages", parents=js)
+    se.add_argument("query", metavar="QUERY", help="what to look for, in your own words")
     se.add_argument("-k", type=int, default=5, metavar="N", help="how many passages (1-100)")
     se.add_argument("--corpus", metavar="NAME", help="corpus name (default: COACH_CORPUS)")
-    se.add_argument("--json", action="store_true", help="print a JSON list of passages")
     se.set_defaults(func=_cmd_search)
 
     from coach.cli.coach_cmds import add_commands
@@ -65,19 +65,16 @@ def _parser() -> argparse.ArgumentParser:
 
     co = sub.add_parser("corpus", help="list or delete named corpora")
     co_sub = co.add_subparsers(dest="action", metavar="ACTION", required=True)
-    cl = co_sub.add_parser("list", help="list corpora")
-    cl.add_argument("--json", action="store_true")
+    cl = co_sub.add_parser("list", help="list corpora", parents=js)
     cl.set_defaults(func=_cmd_corpus_list)
-    cd = co_sub.add_parser("delete", help="delete a corpus and its index")
-    cd.add_argument("name", metavar="NAME")
+    cd = co_sub.add_parser("delete", help="delete a corpus and its index", parents=js)
+    cd.add_argument("name", metavar="NAME", help="the corpus to delete (see `corpus list`)")
     cd.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    cd.add_argument("--json", action="store_true")
     cd.set_defaults(func=_cmd_corpus_delete)
     return p
 
 
-def _print_json(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+_print_json = print_json
 
 
 def _cmd_search(args: argparse.Namespace) -> int:

@@ -10,7 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from coach.cli.common import json_option
 from coach.errors import CoachError
+
+COHORT = "the cohort's name (see `mentor-coach cohort list`)"
 
 
 def add_commands(sub: Any) -> None:
@@ -19,8 +22,14 @@ def add_commands(sub: Any) -> None:
         "cohort", help="run a workshop: cohorts, join links, progress, pairs, rehearsals"
     )
     acts = co.add_subparsers(dest="action", metavar="ACTION", required=True)
+    js = [json_option()]
 
-    c = acts.add_parser("create", help="create a cohort and a printable handout of join links")
+    c = acts.add_parser(
+        "create",
+        help="create a cohort and a printable handout of join links",
+        parents=js,
+        epilog="--json includes the secret join links: keep its output private.",
+    )
     c.add_argument("name", metavar="NAME", help="letters, digits, '-' or '_' (e.g. spring-2026)")
     who = c.add_mutually_exclusive_group(required=True)
     who.add_argument(
@@ -38,40 +47,43 @@ def add_commands(sub: Any) -> None:
     c.add_argument(
         "--out", type=Path, default=Path("."), metavar="DIR", help="where the handout goes (.)"
     )
-    c.add_argument("--json", action="store_true", help="JSON, including the secret join links")
     c.set_defaults(func=cmd_create)
 
-    ls = acts.add_parser("list", help="list cohorts")
-    ls.add_argument("--json", action="store_true")
+    ls = acts.add_parser("list", help="list cohorts", parents=js)
     ls.set_defaults(func=cmd_list)
 
-    st = acts.add_parser("status", help="steps done per participant and who is stuck")
-    st.add_argument("name", metavar="NAME")
-    st.add_argument("--json", action="store_true")
+    st = acts.add_parser("status", help="steps done per participant and who is stuck", parents=js)
+    st.add_argument("name", metavar="NAME", help=COHORT)
     st.set_defaults(func=cmd_status)
 
-    pa = acts.add_parser("pairs", help="pairs or triads for peer practice (goals meet offers)")
-    pa.add_argument("name", metavar="NAME")
-    pa.add_argument("--size", type=int, default=2, choices=[2, 3])
+    pa = acts.add_parser(
+        "pairs", help="pairs or triads for peer practice (goals meet offers)", parents=js
+    )
+    pa.add_argument("name", metavar="NAME", help=COHORT)
+    pa.add_argument(
+        "--size", type=int, default=2, choices=[2, 3], help="2 for pairs, 3 for triads (2)"
+    )
     pa.add_argument("--seed", type=int, metavar="N", help="another seed, other groups")
-    pa.add_argument("--json", action="store_true")
     pa.set_defaults(func=cmd_pairs)
 
-    ex = acts.add_parser("export", help="progress as CSV: steps done, last active (no text)")
-    ex.add_argument("name", metavar="NAME")
+    ex = acts.add_parser(
+        "export", help="progress as CSV: steps done, last active (no text)", parents=js
+    )
+    ex.add_argument("name", metavar="NAME", help=COHORT)
     ex.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
-    ex.add_argument("--json", action="store_true")
     ex.set_defaults(func=cmd_export)
 
-    cl = acts.add_parser("close", help="end access now; --purge also deletes participant data")
-    cl.add_argument("name", metavar="NAME")
+    cl = acts.add_parser(
+        "close", help="end access now; --purge also deletes participant data", parents=js
+    )
+    cl.add_argument("name", metavar="NAME", help=COHORT)
     cl.add_argument("--purge", action="store_true", help="delete every participant's data")
     cl.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    cl.add_argument("--json", action="store_true")
     cl.set_defaults(func=cmd_close)
 
     rh = acts.add_parser(
         "rehearse",
+        parents=js,
         help="simulated participants, all at once, against a running workshop server",
         description="Rehearse a workshop before the day: N simulated participants open their "
         "join links at the same moment, then set a goal, add a mentor candidate and draft "
@@ -108,7 +120,6 @@ def add_commands(sub: Any) -> None:
         metavar="S",
         help="seconds a simulated person waits for each step (default: %(default)s)",
     )
-    rh.add_argument("--json", action="store_true", help="print the results as JSON")
     rh.set_defaults(func=cmd_rehearse)
 
 

@@ -114,7 +114,12 @@ def workshop_pool(available_mb: float | None = None) -> tuple[int, str]:
 def add_command(sub: Any) -> None:
     """Register `serve`."""
     s = sub.add_parser("serve", help="serve the workbooks as web pages on 127.0.0.1")
-    s.add_argument("--port", type=int, default=8866)
+    s.add_argument(
+        "--port",
+        type=int,
+        default=8866,
+        help="port to listen on (default %(default)s; a busy one: the next free one, printed)",
+    )
     s.add_argument(
         "--pool",
         type=int,
