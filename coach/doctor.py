@@ -13,27 +13,37 @@ def _mask(secret: str | None) -> str:
 
 def diagnose() -> dict[str, dict[str, Any]]:
     """A report in sections; every value is safe to print or share."""
+    from coach.engines.registry import EMBEDDERS, ENGINES, get_engine
     from coach.errors import CoachError
     from coach.minilm import model_dir
     from coach.settings import get_settings, safe_url
 
     s = get_settings()
+    status = None
     try:
-        engine = s.engine()
+        chosen = get_engine(s)
+        engine = chosen.name
+        status = getattr(chosen, "status", None)  # an engine with a server says if it answers
     except CoachError as exc:
         engine = f"misconfigured: {exc}"
+    engines, engine_problems = ENGINES.report()
+    embedders, embedder_problems = EMBEDDERS.report()
     coach = {
         "engine": engine,
+        "engines": ", ".join(engines),
+        **({"engine problems": "; ".join(engine_problems)} if engine_problems else {}),
         "model": s.model or "not set",
         "OPENAI_API_KEY": _mask(s.api_key()),
         "OPENAI_BASE_URL": safe_url(s.openai_base_url) or "not set (api.openai.com)",
-        "model server": _server(s) if engine == "openai" else "not used",
+        "model server": str(status()) if callable(status) else "not used",
         "coach service": _service(s) if s.service_url else "not used (the coach runs in-process)",
     }
     store = {
         "COACH_HOME": str(s.home),
         "vector store": safe_url(s.chroma_url) or f"embedded ({s.chroma_path})",
         "embeddings": s.embeddings,
+        "embedders": ", ".join(embedders),
+        **({"embedder problems": "; ".join(embedder_problems)} if embedder_problems else {}),
         "offline model": str(model_dir()) if model_dir() else "not installed",
         "turn log": str(s.log_path),
         "workbook store": _database(s),
@@ -79,18 +89,6 @@ def _database(s: Any) -> str:
         return f"{where}, opens"
     except CoachError as exc:
         return f"{where}, unreachable: {exc}"
-
-
-def _server(s: Any) -> str:
-    """Ask the model server for its models, within 5 seconds; say what happened."""
-    from coach.errors import CoachError
-    from coach.openai_client import list_models
-
-    try:
-        names = list_models(s, seconds=5.0)[:5]
-        return "reachable" + (f"; models: {', '.join(names)}" if names else "")
-    except CoachError as exc:  # any failure is a finding, not a crash
-        return f"unreachable: {exc}"
 
 
 def _service(s: Any) -> str:

@@ -1,7 +1,10 @@
-"""Embedding providers behind one small protocol, and the registry that picks one.
+"""Embedding providers behind one small protocol; ``COACH_EMBEDDINGS`` picks one by the
+name it is registered under (``coach.engines.registry.EMBEDDERS``, entry-point group
+``mentor_workbook.embedders``: a package can add its own).
 
-- ``offline`` (default): hashed features of stems, concepts, stem pairs and character
-  n-grams, folded into a fixed-size signed vector. Deterministic, no network, no model file.
+- ``offline`` (default): all-MiniLM-L6-v2 from the installed model package, run in NumPy.
+- ``offline-hash``: hashed features of stems, concepts, stem pairs and character n-grams,
+  folded into a fixed-size signed vector. Deterministic, no network, no model file.
 - ``openai``: OpenAI's embeddings endpoint, or any OpenAI-compatible server
   (Ollama, vLLM, LM Studio) at ``OPENAI_BASE_URL``.
 
@@ -53,6 +56,11 @@ class OfflineHashEmbedder:
         self._slots: dict[str, tuple[int, float]] = {}
         self._analyzer = get_analyzer()
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OfflineHashEmbedder:
+        """The embedder of ``COACH_OFFLINE_DIMS`` dimensions (its registered factory)."""
+        return cls(settings.offline_dims)
+
     def _slot(self, feature: str) -> tuple[int, float]:
         hit = self._slots.get(feature)
         if hit is None:
@@ -102,7 +110,8 @@ class MiniLMEmbedder:
 
     name = "offline-minilm-l6-v2"
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings | None = None) -> None:
+        # ``settings`` only to be a registered factory like the others: the model has none
         from coach.minilm import MiniLM, model_dir
 
         folder = model_dir()
@@ -177,15 +186,13 @@ def get_embedder(settings: Settings) -> Embedder:
 def _get(settings: Settings, key: tuple[str, str, int, str]) -> Embedder:
     emb = _cache.get(key)
     if emb is None:
-        if settings.service_url:
+        if settings.service_url:  # not a kind of embedder: where this process's comes from
             from coach.service_client import RemoteEmbedder, service_client
 
             emb = RemoteEmbedder(service_client(settings))
-        elif settings.embeddings == "openai":
-            emb = OpenAIEmbedder(settings)
-        elif settings.embeddings == "offline-hash":
-            emb = OfflineHashEmbedder(settings.offline_dims)
         else:
-            emb = MiniLMEmbedder()
+            from coach.engines.registry import new_embedder
+
+            emb = new_embedder(settings)
         _cache[key] = emb
     return emb

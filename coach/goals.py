@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "VERDICT_KEYS",
     "GoalParts",
     "Wording",
     "check_model_wording",
@@ -27,6 +28,13 @@ __all__ = [
     "refusal",
     "suggest_wording",
 ]
+
+# The keys of the reasons this module gives (``Wording.keys``, :func:`refusal`): the
+# sentence for each is in ``prompts/refine-goal.yaml``, checked when the file loads.
+VERDICT_KEYS = (
+    "done added-measure added-date added-both missing-measure missing-date missing-both vague "
+    "verb-first date-passed date-conflict refuse-short refuse-junk refuse-long refuse-measure"
+).split()
 
 GOAL_MAX = 400  # longer than a goal and its measure together: not one goal
 MODEL_WORDS_MAX = 30

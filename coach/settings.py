@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 from urllib.parse import urlparse
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from coach.errors import ConfigError
@@ -87,11 +86,13 @@ class Settings(BaseSettings):
         "or a PostgreSQL URL such as postgresql://user:password@host:5432/mentor "
         "(secret: never printed).",
     )
-    embeddings: Literal["offline", "offline-hash", "openai"] = Field(
+    # any registered embedder's name (coach.engines.registry): checked when one is made
+    embeddings: str = Field(
         "offline",
         description="Embedding provider: 'offline' (all-MiniLM-L6-v2 from the installed "
         "model package, run locally, no network), 'offline-hash' (hashed word features, no "
-        "model at all) or 'openai' (OpenAI or the compatible server at OPENAI_BASE_URL).",
+        "model at all), 'openai' (OpenAI or the compatible server at OPENAI_BASE_URL), or an "
+        "installed plug-in's name (mentor_workbook.embedders entry points).",
     )
     embedding_model: str = Field(
         "text-embedding-3-small", description="Model name for the 'openai' embeddings."
@@ -109,11 +110,13 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("COACH_OPENAI_BASE_URL", "OPENAI_BASE_URL"),
         description="Base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1.",
     )
-    provider: Literal["auto", "offline", "openai"] = Field(
+    # 'auto' or any registered engine's name (coach.engines.registry): checked by engine()
+    provider: str = Field(
         "auto",
         description="Coach engine: 'offline' (templates and extraction, no network), 'openai' "
         "(OpenAI or a compatible server), or 'auto': openai when OPENAI_API_KEY or "
-        "OPENAI_BASE_URL is set, offline otherwise.",
+        "OPENAI_BASE_URL is set, offline otherwise; or an installed plug-in's name "
+        "(mentor_workbook.engines entry points; `mentor-coach doctor` lists them).",
     )
     model: str | None = Field(
         None,
@@ -246,6 +249,15 @@ class Settings(BaseSettings):
         # ``COACH_HOME=`` (set but empty) means the default, not the current folder
         return _default_home() if isinstance(v, str) and not v.strip() else v
 
+    @field_validator("provider", "embeddings", mode="before")
+    @classmethod
+    def _registered_name(cls, v: object, info: ValidationInfo) -> object:
+        # a name, however it is typed; set but empty means the default
+        if not isinstance(v, str):
+            return v
+        name = v.strip().lower()
+        return name or cls.model_fields[info.field_name or ""].default
+
     @field_validator("corpus")
     @classmethod
     def _corpus_name(cls, v: str) -> str:
@@ -310,21 +322,11 @@ class Settings(BaseSettings):
         return self.home / "coach-log.sqlite3"
 
     def engine(self) -> str:
-        """The coach engine these settings select: 'offline' or 'openai'."""
-        if self.provider == "offline":
-            return "offline"
-        configured = bool(self.openai_api_key or self.openai_base_url)
-        if self.provider == "auto" and not configured:
-            return "offline"
-        if not self.model:
-            what = "OPENAI_API_KEY" if self.openai_api_key else "OPENAI_BASE_URL"
-            if self.provider == "openai" and not configured:
-                what = "COACH_PROVIDER=openai"
-            raise ConfigError(
-                f"{what} is set but COACH_MODEL is empty; set COACH_MODEL (e.g. gpt-4o-mini, "
-                "or llama3.2 for Ollama) or set COACH_PROVIDER=offline"
-            )
-        return "openai"
+        """The name of the coach engine these settings select ('offline', 'openai' or an
+        installed plug-in's), checked: a ConfigError when it is unknown or misconfigured."""
+        from coach.engines.registry import get_engine
+
+        return get_engine(self).name
 
     def api_key(self) -> str | None:
         """The API key as plain text, for the one module that talks to the server."""

@@ -6,27 +6,35 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
+from coach.cli.common import json_option
 from coach.errors import CoachError
 
 
 def add_commands(sub: Any) -> None:
-    """Register the coach commands on the CLI's subparsers."""
-    a = sub.add_parser("ask", help="ask the coach a question; the answer cites its sources")
-    a.add_argument("question", metavar="QUESTION")
-    a.add_argument("--json", action="store_true")
+    """Register the coach commands on the CLI's subparsers; the kinds of draft and the
+    meeting phases are those of ``prompts/vocabulary.yaml``."""
+    js = [json_option()]
+    a = sub.add_parser(
+        "ask", help="ask the coach a question; the answer cites its sources", parents=js
+    )
+    a.add_argument("question", metavar="QUESTION", help="your question, in quotes")
     a.set_defaults(func=cmd_ask)
 
-    d = sub.add_parser("draft", help="draft outreach to a possible mentor (never sent)")
-    d.add_argument(
-        "kind",
-        choices=["linkedin-note", "linkedin-message", "inmail", "email", "follow-up", "thank-you"],
-    )
+    d = sub.add_parser("draft", help="draft outreach to a possible mentor (never sent)", parents=js)
+    d.add_argument("kind", choices=_Names("draft_kinds"), metavar="KIND", help="one of %(choices)s")
     d.add_argument("--me", type=Path, required=True, help="your profile (see examples/me.yaml)")
     d.add_argument("--mentor", type=Path, required=True, help="the mentor (examples/mentor.yaml)")
-    d.add_argument("--alternatives", type=int, default=1, choices=[1, 2, 3])
+    d.add_argument(
+        "--alternatives",
+        type=int,
+        default=1,
+        choices=[1, 2, 3],
+        help="how many different versions to draft (1)",
+    )
     d.add_argument(
         "--sent",
         type=_date,
@@ -34,31 +42,60 @@ def add_commands(sub: Any) -> None:
         help="for a follow-up or thank-you: the day the first message was sent",
     )
     d.add_argument("--discussed", metavar="TEXT", help="for a thank-you: what the meeting covered")
-    d.add_argument("--json", action="store_true")
     d.set_defaults(func=cmd_draft)
 
-    g = sub.add_parser("agenda", help="plan a mentoring meeting that fits its length")
-    g.add_argument("phase", choices=["first-meeting", "agreement", "development", "closing"])
-    g.add_argument("--me", type=Path, required=True)
-    g.add_argument("--mentor", type=Path, required=True)
-    g.add_argument("--minutes", type=int, default=45)
+    g = sub.add_parser("agenda", help="plan a mentoring meeting that fits its length", parents=js)
+    g.add_argument(
+        "phase", choices=_Names("agenda_phases"), metavar="PHASE", help="one of %(choices)s"
+    )
+    g.add_argument("--me", type=Path, required=True, help="your profile (see examples/me.yaml)")
+    g.add_argument("--mentor", type=Path, required=True, help="the mentor (examples/mentor.yaml)")
+    g.add_argument("--minutes", type=int, default=45, help="how long the meeting is (%(default)s)")
     g.add_argument("--markdown", type=Path, metavar="FILE", help="also write the agenda here")
     g.add_argument("--ics", type=Path, metavar="FILE", help="also write a calendar event here")
     g.add_argument("--start", metavar="'YYYY-MM-DD HH:MM'", help="meeting start, for --ics")
-    g.add_argument("--json", action="store_true")
     g.set_defaults(func=cmd_agenda)
 
-    r = sub.add_parser("refine-goal", help="suggest sharper, SMART wording for a development goal")
+    r = sub.add_parser(
+        "refine-goal", help="suggest sharper, SMART wording for a development goal", parents=js
+    )
     r.add_argument("goal", metavar="GOAL", help="the goal in your own words, in quotes")
     r.add_argument("--measure", default="", help="how you will know it is done")
     r.add_argument("--by", type=_date, metavar="YYYY-MM-DD", help="your target date")
     r.add_argument("--why", default="", help="why the goal matters to you")
-    r.add_argument("--json", action="store_true", help="print the suggestion as JSON")
     r.set_defaults(func=cmd_refine_goal)
 
-    doc = sub.add_parser("doctor", help="what is configured and reachable (secrets masked)")
-    doc.add_argument("--json", action="store_true")
+    doc = sub.add_parser(
+        "doctor", help="what is configured and reachable (secrets masked)", parents=js
+    )
     doc.set_defaults(func=cmd_doctor)
+
+
+class _Names(Sequence[str]):
+    """Choices from ``coach.prompts`` (``draft_kinds``, ``agenda_phases``), read when
+    argparse first needs them: `mentor-coach --help` and the other commands do not pay for
+    the prompt files (and pydantic) to be read."""
+
+    def __init__(self, reader: str) -> None:
+        self._reader = reader
+        self._names: tuple[str, ...] | None = None
+
+    def _all(self) -> tuple[str, ...]:
+        if self._names is None:
+            import coach.prompts
+
+            self._names = getattr(coach.prompts, self._reader)()
+        return self._names
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[str]: ...
+    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
+        return self._all()[i]
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 def _date(text: str) -> dt.date:
@@ -90,10 +127,12 @@ class _Streamer:
 
 
 def _streamer(args: argparse.Namespace) -> _Streamer | None:
-    """A streamer when a model will write (never in --json mode)."""
+    """A streamer when a model will write (never in --json mode): an engine that composes
+    (it has no model) gives its result whole."""
+    from coach.engines.registry import get_engine
     from coach.settings import get_settings
 
-    if args.json or get_settings().engine() != "openai":
+    if args.json or get_engine(get_settings()).model is None:
         return None
     print("The model is writing…", file=sys.stderr)
     return _Streamer()
