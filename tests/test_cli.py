@@ -191,3 +191,36 @@ def test_refine_goal_prints_the_rewrite_and_the_reason(indexed):
     assert vague["suggestion"] is None and "add a date" in vague["reason"]
     bad = run("refine-goal", "x", "--by", "next week")
     assert bad.returncode == 2 and "is not a date like" in bad.stderr
+
+
+def test_every_argument_of_every_command_says_what_it_is_for():
+    import argparse
+
+    from coach.cli import _parser
+
+    silent: list[str] = []
+
+    def walk(parser: argparse.ArgumentParser, path: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    walk(child, f"{path} {name}")
+            elif not action.help and not isinstance(action, argparse._HelpAction):
+                silent.append(f"{path} {action.dest}")
+
+    walk(_parser(), "mentor-coach")
+    assert silent == []
+
+
+def test_json_is_declared_once_for_every_command_that_has_it():
+    import re
+
+    from tests.helpers import REPO
+
+    sources = (REPO / "coach" / "cli").glob("*.py")
+    declared = sum(len(re.findall(r'add_argument\(\s*"--json"', p.read_text())) for p in sources)
+    assert declared == 1
+    for command in (["ask", "x"], ["doctor"], ["cohort", "list"], ["corpus", "list"]):
+        from coach.cli import _parser
+
+        assert _parser().parse_args([*command, "--json"]).json is True
