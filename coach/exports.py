@@ -1,11 +1,16 @@
-"""Agendas and drafts as files: Markdown, and agendas as .ics calendar events."""
+"""Agendas and drafts as files (Markdown, and agendas as .ics calendar events), and a
+person's whole workbook as a mentoring plan."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import TYPE_CHECKING
 
 from coach.results import Agenda, Draft
+
+if TYPE_CHECKING:
+    from coach.workbook import JournalRecord, Workbook
 
 
 def agenda_markdown(agenda: Agenda) -> str:
@@ -121,73 +126,64 @@ def _one_line(text: object) -> str:
     return " ".join(str(text or "").split())
 
 
-def journal_newest_first(entries: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
-    """Journal entries (key, entry), newest first: by date, then the later-written first."""
-    ordered = sorted(enumerate(entries), key=lambda t: (t[1][1].get("date", ""), t[0]))
-    return [entry for _i, entry in reversed(ordered)]
-
-
-def progress_line(entry: dict, goals: dict[str, str]) -> str:
+def progress_line(entry: JournalRecord, goals: dict[str, str]) -> str:
     """'Lead a discovery project: 25 %; …' for a journal entry's progress."""
-    return "; ".join(
-        f"{goals.get(k) or f'Goal {k}'}: {v} %" for k, v in entry.get("progress", {}).items()
-    )
+    return "; ".join(f"{goals.get(k) or f'Goal {k}'}: {v} %" for k, v in entry.progress.items())
 
 
-def mentoring_plan(profile: dict, records: dict[str, list[tuple[str, dict]]]) -> str:
+def mentoring_plan(book: Workbook) -> str:
     """Goals, network, candidates, outreach sent, meetings (with their agendas) and the
-    journal, as one Markdown document. Everything a person typed goes in whole."""
-    goals = {k: g.get("title", "") for k, g in records.get("goal", []) if g.get("title")}
-    names = {k: c.get("name", "") for k, c in records.get("candidate", [])}
-    lines = [f"# Mentoring plan: {_one_line(profile.get('name'))}".rstrip(), "", "## Goals"]
-    for _k, g in records.get("goal", []):
-        if not g.get("title"):
+    journal of one workbook, as one Markdown document. Everything a person typed goes in
+    whole."""
+    goals = book.goal_titles()
+    candidates = book.candidates()
+    names = {k: c.name for k, c in candidates}
+    lines = [f"# Mentoring plan: {_one_line(book.profile().name)}".rstrip(), "", "## Goals"]
+    for _k, g in book.goals():
+        if not g.title:
             continue
-        line = f"- {_one_line(g['title'])} (by {g.get('target_date') or 'no date yet'})"
-        if g.get("why"):
-            line += f": {_one_line(g['why'])}"
-        if g.get("measure"):
-            line += f" Measure: {_one_line(g['measure'])}"
+        line = f"- {_one_line(g.title)} (by {g.target_date or 'no date yet'})"
+        if g.why:
+            line += f": {_one_line(g.why)}"
+        if g.measure:
+            line += f" Measure: {_one_line(g.measure)}"
         lines.append(line)
     lines += ["", "## My developmental network"]
     lines += [
-        f"- {_one_line(p.get('name'))}: {SIDE_NAMES.get(p.get('side', ''), '')}, "
-        f"{LEVEL_NAMES.get(p.get('level', ''), '')}, "
-        f"{'another' if p.get('industry') == 'other' else 'the same'} industry"
-        for _k, p in records.get("network", [])
+        f"- {_one_line(p.name)}: {SIDE_NAMES.get(p.side, '')}, {LEVEL_NAMES.get(p.level, '')}, "
+        f"{'another' if p.industry == 'other' else 'the same'} industry"
+        for _k, p in book.network()
     ]
     lines += ["", "## Candidates"]
     lines += [
-        f"- {_one_line(c.get('name'))} ({c.get('stage', 'idea')}): "
-        + "; ".join(_one_line(n) for n in c.get("notes", []))
-        for _k, c in records.get("candidate", [])
+        f"- {_one_line(c.name)} ({c.stage}): " + "; ".join(_one_line(n) for n in c.notes)
+        for _k, c in candidates
     ]
     lines += ["", "## Outreach sent"]
-    for _k, d in records.get("draft", []):
-        if d.get("sent_at"):
-            to = names.get(d.get("candidate", ""), "")
-            kind = KIND_NAMES.get(d.get("kind", ""), "Message")
-            lines.append(
-                f"- {d['sent_at']} {kind}{' to ' + to if to else ''}: {_one_line(d.get('text'))}"
-            )
+    for _k, d in book.drafts():
+        if d.sent_at:
+            to = names.get(d.candidate, "")
+            kind = KIND_NAMES.get(d.kind, "Message")
+            lines.append(f"- {d.sent_at} {kind}{' to ' + to if to else ''}: {_one_line(d.text)}")
     lines += ["", "## Meetings"]
-    for _k, m in records.get("meeting", []):
-        with_whom = names.get(m.get("candidate", ""), "")
-        head = " ".join(p for p in (m.get("date", ""), m.get("time", "")) if p)
-        what = PHASE_NAMES.get(m.get("phase", ""), "Meeting")
+    for _k, m in book.meetings():
+        with_whom = names.get(m.candidate, "")
+        head = " ".join(p for p in (m.date, m.time) if p)
+        what = PHASE_NAMES.get(m.phase, "Meeting")
         lines.append(
             f"- {head + ' · ' if head else ''}{what}{' with ' + with_whom if with_whom else ''}"
         )
-        for item in (m.get("agenda") or {}).get("items", []):
+        agenda = m.agenda if isinstance(m.agenda, dict) else {}
+        for item in agenda.get("items", []):
             lines.append(f"  - {item.get('minutes', '')} min: {_one_line(item.get('title'))}")
             lines += [f"    - {_one_line(p)}" for p in item.get("prompts", [])]
-        if _one_line(m.get("notes")):
-            lines.append(f"  - Notes: {_one_line(m.get('notes'))}")
-        if _one_line(m.get("actions")):
-            lines.append(f"  - Actions: {_one_line(m.get('actions'))}")
+        if _one_line(m.notes):
+            lines.append(f"  - Notes: {_one_line(m.notes)}")
+        if _one_line(m.actions):
+            lines.append(f"  - Actions: {_one_line(m.actions)}")
     lines += ["", "## Journal"]
-    for _k, e in journal_newest_first(records.get("journal", [])):
-        lines.append(f"- {e.get('date', '')}: {_one_line(e.get('text'))}")
+    for _k, e in book.journal():
+        lines.append(f"- {e.date}: {_one_line(e.text)}")
         if progress_line(e, goals):
             lines.append(f"  - Progress: {progress_line(e, goals)}")
     return "\n".join(lines).rstrip() + "\n"

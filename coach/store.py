@@ -18,13 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from coach.errors import CoachError
-from coach.store_schema import MIGRATIONS
+from coach.store_schema import MIGRATIONS, apply_migrations
 
 OWNER = "me"  # the single user of a personal workbook; workshops use participant ids
 SEAT_PREFIX = "p_"  # a workshop participant's id (coach.cohorts makes them "p_" + 16 hex)
@@ -103,44 +103,20 @@ class Store:
                 f"Cannot open the workbook store ({type(exc).__name__}). {advice}"
             ) from None
 
-    def _migrate(self, attempts: int = 5) -> None:
-        """Apply pending migrations, safely when several kernels open a new database at once.
-
-        Each migration is claimed by inserting its row first, in the same transaction as
-        the migration itself: a second process waits on that write, then finds the row
-        and skips the migration (or, on a race we lose, retries from the top).
-        """
+    def _migrate(self) -> None:
+        """Apply pending migrations (:data:`coach.store_schema.MIGRATIONS`), safely when
+        several kernels open a new database at once (see
+        :func:`coach.store_schema.apply_migrations`)."""
         from sqlalchemy import exc as sa_exc
         from sqlalchemy import text
 
-        for attempt in range(attempts):
-            try:
-                with self._engine.begin() as conn:
-                    conn.execute(
-                        text(
-                            "CREATE TABLE IF NOT EXISTS schema_migrations "
-                            "(name VARCHAR(64) PRIMARY KEY)"
-                        )
-                    )
-                for migration in MIGRATIONS:
-                    with self._engine.begin() as conn:
-                        found = conn.execute(
-                            text("SELECT name FROM schema_migrations WHERE name = :n"),
-                            {"n": migration.__name__},
-                        ).first()
-                    if found:
-                        continue
-                    with self._engine.begin() as conn:
-                        conn.execute(
-                            text("INSERT INTO schema_migrations (name) VALUES (:n)"),
-                            {"n": migration.__name__},
-                        )
-                        migration(conn)
-                return
-            except (sa_exc.IntegrityError, sa_exc.OperationalError, sa_exc.ProgrammingError):
-                if attempt == attempts - 1:
-                    raise
-                time.sleep(0.2 * (attempt + 1))
+        apply_migrations(
+            MIGRATIONS,
+            begin=self._engine.begin,
+            execute=lambda conn, sql, params: conn.execute(text(sql), params),
+            table="schema_migrations",
+            retry_on=(sa_exc.IntegrityError, sa_exc.OperationalError, sa_exc.ProgrammingError),
+        )
 
     @property
     def engine(self) -> Any:
@@ -336,6 +312,21 @@ class Store:
                 {"o": owner, "k": kind},
             ).all()
         return [(r[0], json.loads(r[1])) for r in rows]
+
+    def records(self, owner: str, kinds: Sequence[str]) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every document of the given kinds (kind, key, document), oldest first: one query
+        where :meth:`all` would need one per kind."""
+        from sqlalchemy import bindparam, text
+
+        if not kinds:
+            return []
+        query = text(
+            "SELECT kind, key, data FROM records WHERE owner = :o AND kind IN :k "
+            "ORDER BY created_at, key"
+        ).bindparams(bindparam("k", expanding=True))
+        with self._engine.connect() as conn:
+            rows = conn.execute(query, {"o": owner, "k": list(kinds)}).all()
+        return [(r[0], r[1], json.loads(r[2])) for r in rows]
 
     def delete(self, owner: str, kind: str, key: str) -> None:
         """Remove one document."""

@@ -1,10 +1,60 @@
 """The workbook store's tables, as plain migration functions applied in order (append only:
-a database created by any earlier version gets every later step, once)."""
+a database created by any earlier version gets every later step, once), and the runner that
+applies them, which the turn log (:mod:`coach.turnlog`) uses for its own table too."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import time
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, TypeVar
+
+C = TypeVar("C")
+
+
+def apply_migrations(
+    migrations: Sequence[Callable[[C], None]],
+    *,
+    begin: Callable[[], AbstractContextManager[C]],
+    execute: Callable[[C, str, dict[str, Any]], Any],
+    table: str,
+    name_type: str = "VARCHAR(64)",
+    retry_on: tuple[type[BaseException], ...] = (),
+    attempts: int = 5,
+) -> None:
+    """Apply the migrations not applied yet, in order, each once, safely when several
+    processes open a new database at the same time.
+
+    Each migration is claimed by inserting its name into ``table`` first, in the same
+    transaction as the migration itself: a second process waits on that write, then finds
+    the name and skips the migration; on a race it loses (one of ``retry_on``) it starts
+    again from the top. ``begin()`` opens one transaction on a connection (committed when
+    the block ends, rolled back on an error) and ``execute(conn, sql, params)`` runs a
+    statement with ``:name`` parameters in it: SQLAlchemy and :mod:`sqlite3` both take them.
+    """
+    for attempt in range(attempts):
+        try:
+            with begin() as conn:
+                execute(
+                    conn, f"CREATE TABLE IF NOT EXISTS {table} (name {name_type} PRIMARY KEY)", {}
+                )
+            for migration in migrations:
+                with begin() as conn:
+                    found = execute(
+                        conn, f"SELECT name FROM {table} WHERE name = :n", {"n": migration.__name__}
+                    ).fetchone()
+                if found:
+                    continue
+                with begin() as conn:
+                    execute(
+                        conn, f"INSERT INTO {table} (name) VALUES (:n)", {"n": migration.__name__}
+                    )
+                    migration(conn)
+            return
+        except retry_on:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def _m001_records(conn: Any) -> None:

@@ -3,14 +3,16 @@
 What is logged: task, prompt name and version, engine and model, passage ids, latency,
 token counts, fallback reason. Never an API key, never credentials in a URL (every URL is
 stored through ``coach.settings.safe_url``), and never the user's text. Migrations are
-plain functions, applied in order and never edited once released (append only).
+plain functions, applied in order and never edited once released (append only), by the
+same runner as the store's.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,17 +64,27 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """Open the log, applying any migrations it has not had yet."""
+    """Open the log, applying any migrations it has not had yet (by the store's runner,
+    :func:`coach.store_schema.apply_migrations`, into this log's own ``_migrations``)."""
+    from coach.store_schema import apply_migrations
+
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=10)
     db.execute("PRAGMA journal_mode=WAL")
-    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY)")
-    done = {r[0] for r in db.execute("SELECT name FROM _migrations")}
-    for migration in MIGRATIONS:
-        if migration.__name__ not in done:
-            with db:
-                migration(db)
-                db.execute("INSERT INTO _migrations (name) VALUES (?)", (migration.__name__,))
+
+    @contextmanager
+    def begin() -> Iterator[sqlite3.Connection]:
+        with db:  # one transaction: committed at the end, rolled back on an error
+            yield db
+
+    apply_migrations(
+        MIGRATIONS,
+        begin=begin,
+        execute=lambda conn, sql, params: conn.execute(sql, params),
+        table="_migrations",
+        name_type="TEXT",
+        retry_on=(sqlite3.IntegrityError, sqlite3.OperationalError),
+    )
     return db
 
 

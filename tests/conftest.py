@@ -31,11 +31,6 @@ def _reset_process_state() -> None:
     retrieval.forget_caches()
     indexer._ensured.clear()
     embeddings._cache.clear()
-    import sys
-
-    common = sys.modules.get("coach.widgets.common")
-    if common is not None:  # whose page this is: bound afresh by every page
-        common._owner = None  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")

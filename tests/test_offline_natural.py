@@ -271,9 +271,10 @@ def test_every_kind_passes_every_check_for_realistic_mentor_files(kind):
 
 def test_the_outreach_page_reads_the_history_from_the_pipeline_and_meeting_notes(clean_env):
     from coach.store import get_store
-    from coach.widgets.outreach import draft_history
+    from coach.workbook import Workbook
 
     store = get_store()
+    draft_history = Workbook(store, "me").draft_history
     store.put("me", "candidate", "c1", {"name": "Daniel Okafor", "stage_dates": {}})
     store.put(
         "me",

@@ -9,6 +9,7 @@ import pytest
 from coach.models import Passage
 from coach.store import get_store
 from coach.widgets.outreach import outreach_widget
+from coach.workbook import Workbook
 from tests.test_widgets import find
 
 GUIDE = Passage(
@@ -121,7 +122,7 @@ def test_saved_work_comes_back_on_a_new_view_and_on_refresh(quick):
     view.sent.click()
     assert view.sent.disabled and "Marked as sent on" in view.sent_note.value
 
-    again = outreach_widget.__wrapped__()  # the app builds the step anew: work is back
+    again = outreach_widget.__wrapped__(Workbook.open())  # the app builds it anew: work is back
     assert (again.candidate.value, again.kind.value) == ("d1", "email")
     assert again.text.value == edited
     assert again.subject.value == "A question about discovery sprints"
@@ -285,7 +286,7 @@ def test_a_draft_edited_in_two_tabs_asks_before_replacing_the_other(quick):
     assert two.text.value == drafted
     one.text.value = drafted + " Tab one's edit."
     two.text.value = drafted + " Tab two's edit."  # from the draft it last saw
-    from coach.widgets.outreach import draft_key
+    from coach.workbook import draft_key
 
     saved = lambda: get_store().get("me", "draft", draft_key("d1", "linkedin-note"))["text"]  # noqa: E731
     assert saved().endswith("Tab one's edit.")  # not overwritten by tab 2

@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from coach import cohorts
 from coach.store import ENDED, SeatClosed, get_store
-from coach.widgets import common, goals_widget
+from coach.widgets import goals_widget
 from coach.widgets.goals import GoalEditor
 from coach.workshop import SEAT_COOKIE
 from tests.helpers import find
@@ -49,7 +49,6 @@ def open_page(monkeypatch, created, i: int = 0) -> GoalEditor:
     """Seat ``i``'s goals page, opened from its join link (the cookie it set)."""
     token = created.links[i][1].rsplit("/", 1)[1]
     monkeypatch.setenv("HTTP_COOKIE", f"{SEAT_COOKIE}={token}")
-    common._owner = None
     return find(goals_widget(), GoalEditor)[0]
 
 

@@ -463,11 +463,12 @@ def test_the_plan_export_includes_the_journal_and_the_saved_agenda(clean_env, fa
 
 def test_the_plan_keeps_a_long_why_whole(clean_env):
     from coach.widgets.progress import plan_markdown
+    from coach.workbook import Workbook
 
     why = "because " + "I want to learn how product teams decide what to build next " * 6
     why = why[:420]
     get_store().put("me", "goal", "1", {"title": "Lead a discovery project", "why": why})
-    assert why.strip() in plan_markdown()
+    assert why.strip() in plan_markdown(Workbook.open())
 
 
 # -- messages and naughty strings on every page --------------------------------------------

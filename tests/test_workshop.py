@@ -16,7 +16,7 @@ import pytest
 from coach.cohorts import create_cohort
 from coach.errors import CoachError
 from coach.store import get_store
-from coach.widgets import common
+from coach.workbook import Workbook, default_owner, personal_owner
 from coach.workshop import FACILITATOR_COOKIE, SEAT_COOKIE
 
 
@@ -64,12 +64,11 @@ def cohort(monkeypatch):
 
 
 def open_as(monkeypatch, cookie: str | None) -> None:
-    """A new page's kernel: the request's cookies, and no owner bound yet."""
+    """A new page's kernel: the request's cookies (whose workbook it opens follows from them)."""
     if cookie is None:
         monkeypatch.delenv("HTTP_COOKIE", raising=False)
     else:
         monkeypatch.setenv("HTTP_COOKIE", cookie)
-    common._owner = None
 
 
 def seat(created, i: int) -> str:
@@ -105,7 +104,7 @@ def test_a_workshop_page_without_a_valid_seat_shows_nothing(cohort, monkeypatch)
             assert "own goal" not in all_html(view)
     open_as(monkeypatch, None)
     with pytest.raises(Exception, match="join link"):
-        common.owner()  # nothing falls back to the local person's data
+        default_owner()  # nothing falls back to the local person's data
 
 
 def test_a_closed_or_expired_cohort_shows_nothing(cohort, monkeypatch):
@@ -122,7 +121,6 @@ def test_tampering_with_a_widget_cannot_reach_another_participants_record(cohort
     from traitlets import TraitError
 
     from coach.widgets import outreach_widget
-    from coach.widgets.candidates import pair_for
 
     (a, _), (b, _), _c = cohort.links
     get_store().put(b.id, "candidate", "bkey", {"name": "Bea's mentor", "notes": ["x"]})
@@ -135,6 +133,7 @@ def test_tampering_with_a_widget_cannot_reach_another_participants_record(cohort
         dropdown.value = "bkey"  # what a forged comm message would try
     # Ada has a profile, so only the lookup itself can refuse Bea's record
     get_store().put(a.id, "profile", "me", {"name": "Ada Lovelace", "headline": "Analyst"})
+    pair_for = Workbook(get_store(), a.id).pair_for  # the workbook Ada's page opened
     assert pair_for("akey")[1].name == "Ada's mentor"
     with pytest.raises(CoachError, match="That candidate is no longer saved"):
         pair_for("bkey")  # looked up under Ada's id: not there
@@ -242,5 +241,5 @@ def test_on_jupyterhub_each_person_owns_their_records(monkeypatch):
     assert get_store().get("hub:alice", "goal", "1")["title"] == "alice's goal"
     assert get_store().all("me", "goal") == []
     monkeypatch.setenv("JUPYTERHUB_USER", "a" * 100)  # still fits the owner column, stably
-    assert common.personal_owner() == common.personal_owner()
-    assert len(common.personal_owner()) <= 80
+    assert personal_owner() == personal_owner()
+    assert len(personal_owner()) <= 80

@@ -10,14 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from coach.errors import CoachError
+from coach.workbook import kinds as _kinds
 
-STEPS = ("goals", "network", "candidates", "outreach", "meeting")
+STEPS = _kinds.TRACKED_STEPS  # the workbook's steps a cohort tracks
 DEFAULT_BASE_URL = "http://127.0.0.1:8866"
 MAX_PARTICIPANTS = 500
 MAX_NAME = 80
 MAX_TITLE = 200
 MAX_ROSTER_BYTES = 5_000_000
-ACTIVITY_KIND, ACTIVITY_KEY = "activity", "last"
+ACTIVITY_KIND, ACTIVITY_KEY = _kinds.ACTIVITY, _kinds.ACTIVITY_KEY
 
 # C0/C1 controls, zero-width space, direction marks and overrides, BOM: invisible or
 # spoofing characters. ZWNJ/ZWJ (U+200C/D) stay: some scripts and emoji need them.

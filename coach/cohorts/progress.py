@@ -1,6 +1,8 @@
 """Where participants are: activity the workbooks record, step completion, CSV export.
 
 The facilitator side reads only whether a step is done, never the text a participant wrote.
+What a record is and what completes a step is the workbook's (:mod:`coach.workbook`): the
+status here applies the same rule as a participant's own step bar.
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ import json
 from typing import Any
 
 from coach.cohorts.model import (
-    ACTIVITY_KEY,
-    ACTIVITY_KIND,
     STEPS,
     CohortStatus,
     ParticipantStatus,
@@ -23,75 +23,61 @@ from coach.cohorts.model import (
     _utcnow,
 )
 from coach.cohorts.registry import _records, _require, participants
+from coach.workbook import kinds as _kinds
 
 
 def record_activity(participant_id: str, step: str, *, now: dt.datetime | None = None) -> None:
     """Note that a participant opened ``step`` (the workbooks call this on page open)."""
     from contextlib import suppress
 
-    from coach.store import SeatClosed, get_store
+    from coach.store import SeatClosed
+    from coach.workbook import Workbook
 
-    data = {"step": _clean(step)[:32], "at": _iso(now or _utcnow())}
     with suppress(SeatClosed):  # closed since the link was checked: the page's saves say so
-        get_store().put(participant_id, ACTIVITY_KIND, ACTIVITY_KEY, data)
-
-
-def _done(kind: str, data: dict[str, Any]) -> str | None:
-    """The step a record completes, if any (see coach/widgets for what each kind holds)."""
-    if kind == "goal":
-        return "goals" if str(data.get("title") or "").strip() else None
-    if kind == "meeting":  # notes alone are saved too; a planned agenda completes the step
-        agenda = data.get("agenda")
-        return "meeting" if (agenda.strip() if isinstance(agenda, str) else agenda) else None
-    return {"network": "network", "candidate": "candidates", "draft": "outreach"}.get(kind)
+        Workbook.open(participant_id).record_activity(_clean(step)[:32], _iso(now or _utcnow()))
 
 
 def steps_done(owner: str) -> set[str]:
-    """The steps one person has done, by the same rule as the facilitator's status (the
-    workbook app's step bar shows these)."""
-    from coach.store import get_store
+    """The steps of the cohort's that one person has done, by the rule the facilitator's
+    status uses (:func:`coach.workbook.rules.step_completed`)."""
+    from coach.workbook import Workbook
 
-    store = get_store()
-    done: set[str] = set()
-    for kind in ("goal", "network", "candidate", "draft", "meeting"):
-        for _key, data in store.all(owner, kind):
-            step = _done(kind, data)
-            if step:
-                done.add(step)
-    return done
+    return Workbook.open(owner).steps_done() & set(STEPS)
 
 
 def status(name: str, *, now: dt.datetime | None = None) -> CohortStatus:
     """Steps done per participant, where each is now and for how long, and counts per step."""
+    from coach.workbook import ActivityRecord, steps_completed
+
     cohort = _require(name)
     now = now or _utcnow()
     people = participants(name)
-    done: dict[str, set[str]] = {p.id: set() for p in people}
-    activity: dict[str, dict[str, Any]] = {}
+    rows_of: dict[str, list[tuple[str, dict[str, Any]]]] = {p.id: [] for p in people}
+    activity: dict[str, ActivityRecord] = {}
     last: dict[str, dt.datetime] = {}
-    kinds = ("goal", "network", "candidate", "draft", "meeting", ACTIVITY_KIND)
-    for owner, kind, key, raw, updated in _records(name, kinds):
+    for owner, kind, key, raw, updated in _records(
+        name, (*_kinds.kinds_completing(STEPS), _kinds.ACTIVITY)
+    ):
         stamp = _parse_time(updated)
         if stamp and (owner not in last or stamp > last[owner]):
             last[owner] = stamp
-        if kind == ACTIVITY_KIND:
-            if key == ACTIVITY_KEY:
-                activity[owner] = json.loads(raw)
-            continue
-        step = _done(kind, json.loads(raw) if kind in ("goal", "meeting") else {})
-        if step and owner in done:
-            done[owner].add(step)
+        if kind == _kinds.ACTIVITY:
+            if key == _kinds.ACTIVITY_KEY:
+                activity[owner] = ActivityRecord.load(json.loads(raw))
+        elif owner in rows_of:
+            rows_of[owner].append((kind, json.loads(raw)))
     rows = []
     for p in people:
-        act = activity.get(p.id, {})
-        since = _parse_time(act.get("at")) if act.get("at") else None
-        current = str(act["step"]) if act.get("step") else None
+        act = activity.get(p.id)
+        since = _parse_time(act.at) if act and act.at else None
+        current = act.step if act and act.step else None
         minutes = max(0, int((now - since).total_seconds() // 60)) if since and current else None
+        done = steps_completed(rows_of[p.id])
         rows.append(
             ParticipantStatus(
                 p.id,
                 p.display_name,
-                [s for s in STEPS if s in done[p.id]],
+                [s for s in STEPS if s in done],
                 current,
                 since,
                 minutes,

@@ -288,16 +288,22 @@ def participants(name: str) -> list[Participant]:
 
 
 def _records(name: str, kinds: tuple[str, ...]) -> list[Any]:
+    """(owner, kind, key, data, updated_at) of the cohort's participants' records of
+    ``kinds``. The data is there only for the kinds the facilitator's side may read
+    (:data:`coach.workbook.kinds.FACILITATOR_READS`); for the rest it is ``{}``: the text
+    of drafts, notes and candidates is never read, only that they exist."""
     from sqlalchemy import bindparam, text
 
+    from coach.workbook.kinds import FACILITATOR_READS
+
     query = text(
-        # the text of drafts, notes and candidates is never read: only that they exist
-        "SELECT r.owner, r.kind, r.key, CASE WHEN r.kind IN ('goal', 'meeting', 'activity', "
-        "'profile') THEN r.data ELSE '{}' END AS data, r.updated_at FROM records r "
+        "SELECT r.owner, r.kind, r.key, CASE WHEN r.kind IN :readable THEN r.data "
+        "ELSE '{}' END AS data, r.updated_at FROM records r "
         "WHERE r.kind IN :k AND r.owner IN (SELECT p.id FROM participants p WHERE p.cohort = :c)"
-    ).bindparams(bindparam("k", expanding=True))
+    ).bindparams(bindparam("k", expanding=True), bindparam("readable", expanding=True))
+    params = {"k": list(kinds), "readable": sorted(FACILITATOR_READS), "c": name}
     with _engine().connect() as conn:
-        return list(conn.execute(query, {"k": list(kinds), "c": name}).all())
+        return list(conn.execute(query, params).all())
 
 
 def close_cohort(name: str, purge: bool = False, *, now: dt.datetime | None = None) -> int:

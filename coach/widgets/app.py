@@ -20,8 +20,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from coach.widgets import common
 from coach.widgets.common import QuietRepr, note, prepare_page, safe_markdown
+from coach.workbook import Workbook
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Step:
     notebook: str  # the step notebook whose Markdown is this step's guidance
     module: str  # coach.widgets.<module>
     builder: str  # the page function there (decorated with workbook_page)
-    done_when: str | None  # the facilitator's step name, or a rule of our own
+    done_when: str | None  # the workbook's step that completes it (coach.workbook.rules)
     short: str = ""  # in the step bar, where eight must fit on one line
 
     @property
@@ -59,19 +59,11 @@ BY_NOTEBOOK = {s.notebook: s for s in STEPS}
 _NOTEBOOK_LINK = re.compile(r"\]\((?:\.\./)?(0\d_[a-z_]+)\.ipynb\)")
 
 
-def steps_done(owner: str) -> set[str]:
-    """The slugs of the steps this person has done: the facilitator's rule for the five
-    steps a cohort tracks, plus a saved name for Start here and a journal entry for
-    Progress."""
-    from coach.cohorts import steps_done as cohort_steps
-
-    store = common.store()
-    done = cohort_steps(owner)
-    profile = store.get(owner, "profile", "me") or {}
-    if str(profile.get("name") or "").strip():
-        done.add("profile")
-    if store.all(owner, "journal"):
-        done.add("journal")
+def steps_done(book: Workbook) -> set[str]:
+    """The slugs of the steps this person has done, by the workbook's one rule (the
+    facilitator's dashboard applies it too): a saved name for Start here, a journal entry
+    for Progress, and the five steps a cohort tracks."""
+    done = book.steps_done()
     return {s.slug for s in STEPS if s.done_when in done}
 
 
@@ -218,6 +210,7 @@ class WorkbookApp(QuietRepr, w.VBox):
         """The shell alone: it holds nobody's data, so a pre-heated page builds it before
         anyone opens the page; :meth:`show_first` then shows the person's first step."""
         self.seat: Any = None
+        self.book: Workbook | None = None  # whose workbook: set when someone opens the page
         self.views: dict[str, w.Widget] = {}
         self.switch_seconds: list[float] = []  # for the benchmark and the tests
         self.router = _router()
@@ -250,9 +243,10 @@ class WorkbookApp(QuietRepr, w.VBox):
         self.add_class("mw-app")
         self.current = ""
 
-    def show_first(self, *, seat: Any = None, first: str = "start") -> WorkbookApp:
-        """Show the person's first step (and, in a workshop, their cohort's banner)."""
-        self.seat = seat
+    def show_first(self, book: Workbook, *, seat: Any = None, first: str = "start") -> WorkbookApp:
+        """Show the person's first step of ``book`` (and, in a workshop, their cohort's
+        banner)."""
+        self.book, self.seat = book, seat
         top: list[w.Widget] = [self.header]
         if seat is not None:
             from coach.widgets.page import CohortBanner
@@ -313,7 +307,9 @@ class WorkbookApp(QuietRepr, w.VBox):
         page = getattr(importlib.import_module(f"coach.widgets.{step.module}"), step.builder)
         build = getattr(page, "__wrapped__", page)  # the view without the page's set-up
         try:
-            view: w.Widget = build()
+            if self.book is None:
+                raise RuntimeError("the app shows a step only once show_first has run")
+            view: w.Widget = build(self.book)
         except Exception as exc:  # a broken step must not take the app down
             return _problem(step, exc)
         if isinstance(view, w.DOMWidget):
@@ -322,7 +318,7 @@ class WorkbookApp(QuietRepr, w.VBox):
 
     def _mark(self, step: Step) -> None:
         try:
-            done = steps_done(common.owner())
+            done = steps_done(self.book) if self.book is not None else set()
         except Exception:  # the store may be busy: the bar keeps its last state
             done = set()
         for s in STEPS:
@@ -385,7 +381,7 @@ def warm_steps() -> None:
 
 def app_widget(first: str = "start") -> w.Widget:
     """The workbook app (the page ``mentor-coach serve`` opens at its address)."""
-    from coach.widgets.page import bind_owner
+    from coach.widgets.page import open_workbook
     from coach.workshop import NoSeat
 
     ready: list[WorkbookApp] = []
@@ -396,7 +392,7 @@ def app_widget(first: str = "start") -> w.Widget:
 
     prepare_page(warm=before_anyone_asks)
     try:
-        seat = bind_owner(first)
+        book, seat = open_workbook(first)
     except NoSeat as exc:
         return note(str(exc), "warn")
-    return (ready[0] if ready else WorkbookApp()).show_first(seat=seat, first=first)
+    return (ready[0] if ready else WorkbookApp()).show_first(book, seat=seat, first=first)

@@ -7,11 +7,12 @@ import ipywidgets as w
 from coach.widgets.common import CoachStatus, heading, note, safe_markdown
 from coach.widgets.outreach import source_list
 from coach.widgets.page import workbook_page
+from coach.workbook import Workbook
 
 
 @workbook_page("coach", coach=True)
-def coach_widget() -> w.VBox:
-    """A question box, the answer, and its sources."""
+def coach_widget(_book: Workbook) -> w.VBox:
+    """A question box, the answer, and its sources (nothing of the workbook is read)."""
     question = w.Textarea(
         placeholder="e.g. How often should my mentor and I meet?",
         layout=w.Layout(width="95%", height="70px"),

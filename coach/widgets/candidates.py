@@ -3,8 +3,6 @@ pipeline from idea to active mentor."""
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +10,7 @@ import ipywidgets as w
 
 from coach.profiles import NAME_MAX, NOTE_MAX, NOTE_MIN, NOTES_MAX, SHORT_MAX
 from coach.store import StoreError
-from coach.widgets.common import StepView, esc, heading, note, owner, store
+from coach.widgets.common import StepView, esc, heading, note
 from coach.widgets.fields import (
     AskOnce,
     ConflictNote,
@@ -22,8 +20,10 @@ from coach.widgets.fields import (
     when_changed,
 )
 from coach.widgets.page import workbook_page
+from coach.workbook import STAGES, CandidateRecord, Workbook
+from coach.workbook.kinds import CANDIDATE
+from coach.workbook.records import MENTOR_FIELDS
 
-STAGES = ["idea", "researched", "contacted", "replied", "meeting", "active", "closed"]
 CHANNELS = [
     ("LinkedIn", "linkedin"),
     ("Alumni association", "alumni"),
@@ -40,15 +40,6 @@ QUESTIONS = [
     ("approachable", "Easy to talk to?"),
     ("time", "Able to make time for you?"),
 ]
-MENTOR_FIELDS = (
-    "name",
-    "headline",
-    "organization",
-    "relation",
-    "channel",
-    "notes",
-    "mutual_connection",
-)
 
 
 def layout() -> w.Layout:
@@ -56,56 +47,11 @@ def layout() -> w.Layout:
     return w.Layout(width="95%")
 
 
-def all_candidates() -> list[tuple[str, dict]]:
-    """Every saved candidate (key, data), oldest first."""
-    return store().all(owner(), "candidate")
-
-
-def pair_for(key: str | None) -> tuple[Any, Any]:
-    """(my Profile, the MentorCandidate saved under ``key``), or a message saying what to
-    fill in first, raised as a CoachError."""
-    from pydantic import ValidationError
-
-    from coach.errors import CoachError
-    from coach.profiles import MentorCandidate, say_what_to_fix
-    from coach.widgets.outreach import my_profile
-
-    if key is None:
-        raise CoachError("Add a candidate in step 03 first.")
-    data = store().get(owner(), "candidate", key)
-    if data is None:
-        raise CoachError("That candidate is no longer saved: choose another, or add them again.")
-    try:
-        me = my_profile()
-    except ValidationError as exc:
-        raise CoachError(
-            f"{say_what_to_fix(exc)} (in step 00, Start here, or step 01, Goals)"
-        ) from None
-    try:
-        return me, MentorCandidate.model_validate({k: data[k] for k in MENTOR_FIELDS if k in data})
-    except ValidationError as exc:
-        raise CoachError(f"{say_what_to_fix(exc)} (in step 03, Candidates)") from None
-
-
-def forget(key: str) -> int:
-    """Delete a candidate with their drafts and meetings (and what was shared of them);
-    returns how many records went."""
-    s, me = store(), owner()
-    gone = []
-    for kind in ("draft", "meeting"):
-        gone += [(kind, k) for k, d in s.all(me, kind) if d.get("candidate") == key]
-    gone += [("shared", f"{kind}:{k}"[:64]) for kind, k in gone]
-    gone.append(("candidate", key))
-    for kind, k in gone:
-        s.delete(me, kind, k)
-    return len(gone)
-
-
 class CandidateForm(w.VBox):
     """The fields of a candidate, for adding one or editing one; each shows its limit."""
 
-    def __init__(self, data: dict | None = None) -> None:
-        data = data or {}
+    def __init__(self, data: CandidateRecord | None = None) -> None:
+        data = data or CandidateRecord()
         self.name = w.Text(description="Name", placeholder="e.g. Daniel Okafor", layout=layout())
         self.headline = w.Text(
             description="Headline", placeholder="e.g. Director of Product", layout=layout()
@@ -144,15 +90,15 @@ class CandidateForm(w.VBox):
             ]
         )
 
-    def fill(self, data: dict) -> None:
+    def fill(self, data: CandidateRecord) -> None:
         """Show a saved candidate (or empty fields)."""
-        self.name.value = data.get("name", "")
-        self.headline.value = data.get("headline", "")
-        self.org.value = data.get("organization", "")
-        self.relation.value = data.get("relation", "outside")
-        self.channel.value = data.get("channel", "linkedin")
-        self.notes.value = "\n".join(data.get("notes", []))
-        self.mutual.value = data.get("mutual_connection", "")
+        self.name.value = data.name
+        self.headline.value = data.headline
+        self.org.value = data.organization
+        self.relation.value = data.relation
+        self.channel.value = data.channel
+        self.notes.value = "\n".join(data.notes)
+        self.mutual.value = data.mutual_connection
 
     def clear(self) -> None:
         """Empty the typed fields for the next candidate (the choices stay)."""
@@ -179,22 +125,28 @@ class CandidateForm(w.VBox):
             return None, say_what_to_fix(exc)
 
 
-def card_html(data: dict) -> str:
+def card_html(data: CandidateRecord) -> str:
     """A candidate's name, headline, organization, notes and mutual connection (escaped)."""
-    where = " · ".join(esc(data[k]) for k in ("headline", "organization") if data.get(k))
-    mutual = data.get("mutual_connection")
+    where = " · ".join(esc(v) for v in (data.headline, data.organization) if v)
+    mutual = data.mutual_connection
     also = f"<br><small>You both know {esc(mutual)}</small>" if mutual else ""
     return (
-        f"<b>{esc(data.get('name', ''))}</b>{' · ' + where if where else ''}"
-        f"<br><small>{esc('; '.join(data.get('notes', [])))}</small>{also}"
+        f"<b>{esc(data.name)}</b>{' · ' + where if where else ''}"
+        f"<br><small>{esc('; '.join(data.notes))}</small>{also}"
     )
 
 
 class CandidateCard(w.VBox):
     """One candidate: ratings and pipeline stage, saved on change; Edit and Delete."""
 
-    def __init__(self, key: str, data: dict, changed: Callable[[str], None] | None = None) -> None:
-        self.key, self.data = key, data
+    def __init__(
+        self,
+        book: Workbook,
+        key: str,
+        data: CandidateRecord,
+        changed: Callable[[str], None] | None = None,
+    ) -> None:
+        self.book, self.key, self.record = book, key, data
         self._changed = changed or (lambda _said: None)
         self.title = w.HTML(card_html(data))
         self.message = w.HTML()
@@ -202,8 +154,7 @@ class CandidateCard(w.VBox):
         self.delete = AskOnce(
             "Delete",
             lambda: (
-                f"Delete {self.data.get('name', '')} and their drafts and meetings? "
-                "Press again to confirm."
+                f"Delete {self.record.name} and their drafts and meetings? Press again to confirm."
             ),
             self._delete,
             self.message,
@@ -213,12 +164,12 @@ class CandidateCard(w.VBox):
         self.edit.on_click(self._open)
         self.stage = w.Dropdown(
             options=[(s.capitalize(), s) for s in STAGES],
-            value=data.get("stage", "idea"),
+            value=data.stage,
             description="Stage",
         )
         self.ratings = {
             k: w.IntSlider(
-                value=data.get("ratings", {}).get(k, 3),
+                value=data.ratings.get(k, 3),
                 min=1,
                 max=5,
                 description="",
@@ -251,48 +202,39 @@ class CandidateCard(w.VBox):
 
     def _show_score(self) -> None:
         total = sum(s.value for s in self.ratings.values())
-        dates = self.data.get("stage_dates", {})
+        dates = self.record.stage_dates
         trail = " → ".join(f"{esc(s)} ({esc(d[:10])})" for s, d in dates.items())
         self.score.value = f"<small>Five-question score: {total}/25. {trail}</small>"
 
-    def _change(self, fn: Callable[[dict], dict]) -> None:
-        """Change the stored candidate atomically (another tab's edits stay), then show it."""
+    @property
+    def data(self) -> dict[str, Any]:
+        """The candidate as stored."""
+        return self.record.stored()
 
-        def apply(data: dict) -> dict:
-            new = fn(data or dict(self.data))
-            saved.append(new)
-            return new
-
-        saved: list[dict] = []
+    def _change(self, fn: Callable[[], CandidateRecord]) -> None:
+        """Change the stored candidate (atomically, in the workbook: another tab's edits
+        stay; one deleted meanwhile comes back as shown here), then show it."""
         try:
-            store().update(owner(), "candidate", self.key, apply)
+            self.record = fn()
         except StoreError as exc:  # a workshop that has ended
             self.message.value = note(str(exc), "error").value
             return
-        self.data = saved[-1]
         self._show_score()
 
     def save_rating(self, name: str) -> None:
         """Save one of the five ratings (the other four as saved, maybe by another tab)."""
         value = self.ratings[name].value
-        self._change(lambda d: {**d, "ratings": {**d.get("ratings", {}), name: value}})
+        self._change(lambda: self.book.rate_candidate(self.key, name, value, fallback=self.record))
 
     def save_stage(self) -> None:
         """Save the stage, with the date it was reached."""
         stage = self.stage.value
-
-        def move(d: dict) -> dict:
-            if d.get("stage") == stage:
-                return d
-            dates = {**d.get("stage_dates", {}), stage: dt.date.today().isoformat()}
-            return {**d, "stage": stage, "stage_dates": dates}
-
-        self._change(move)
+        self._change(lambda: self.book.move_candidate(self.key, stage, fallback=self.record))
 
     def _open(self, _b: object) -> None:
         self.delete.disarm()
         self.message.value = ""
-        self.form = CandidateForm(self.data)
+        self.form = CandidateForm(self.record)
         self.children = self._parts()
 
     def _close(self) -> None:
@@ -309,9 +251,10 @@ class CandidateCard(w.VBox):
             return
         # only the fields changed in this form, each as it was when the form opened: the
         # stage, ratings and dates, and any field another tab changed, stay as saved
-        loaded = {k: self.data.get(k) for k in MENTOR_FIELDS}
+        loaded = {k: self.record.saved(k) for k in MENTOR_FIELDS}
         save_changes(
-            "candidate",
+            self.book,
+            CANDIDATE,
             self.key,
             loaded,
             cand.model_dump(mode="json"),
@@ -320,26 +263,26 @@ class CandidateCard(w.VBox):
             reload=self._reload,
         )
 
-    def _saved(self, data: dict, name: str) -> None:
-        self.data = data
+    def _saved(self, data: CandidateRecord, name: str) -> None:
+        self.record = data
         self.title.value = card_html(data)
         self._close()
         self._changed(f"Saved {name}.")
 
-    def _reload(self, data: dict) -> None:
+    def _reload(self, data: CandidateRecord) -> None:
         """The form shows the candidate as saved now (another tab's version)."""
-        self.data = data
+        self.record = data
         self.title.value = card_html(data)
         if self.form is not None:
             self.form.fill(data)
 
     def _delete(self) -> None:
-        forget(self.key)
-        self._changed(f"Deleted {self.data.get('name', '')}.")
+        self.book.delete_candidate(self.key)
+        self._changed(f"Deleted {self.record.name}.")
 
 
 @workbook_page("candidates")
-def candidates_widget() -> StepView:
+def candidates_widget(book: Workbook) -> StepView:
     """A form to add candidates and a card for each one."""
     form = CandidateForm()
     add = w.Button(description="Add candidate", button_style="primary", icon="plus")
@@ -350,22 +293,20 @@ def candidates_widget() -> StepView:
         refresh()
         message.value = note(said, "ok").value
 
-    def draw(saved: list[tuple[str, dict]]) -> None:
-        cards.children = [CandidateCard(k, d, changed) for k, d in saved] or [
+    def draw(saved: list[tuple[str, CandidateRecord]]) -> None:
+        cards.children = [CandidateCard(book, k, d, changed) for k, d in saved] or [
             w.HTML("<i>No candidates yet: add the first one above.</i>")
         ]
 
-    refresh = when_changed(all_candidates, draw)
+    refresh = when_changed(book.candidates, draw)
 
     def on_add(_b: object) -> None:
         cand, problem = form.candidate()
         if problem:
             message.value = note(problem, "warn").value
             return
-        data = cand.model_dump(mode="json")
-        data.update(stage="idea", stage_dates={"idea": dt.date.today().isoformat()}, ratings={})
         try:
-            store().put(owner(), "candidate", uuid.uuid4().hex[:12], data)
+            book.add_candidate(cand)
         except StoreError as exc:  # a workshop that has ended: say so, keep the form
             message.value = note(str(exc), "error").value
             return

@@ -1,8 +1,10 @@
-"""Pieces shared by the workbook widgets: safe rendering, autosave, the coach status."""
+"""Pieces shared by the workbook widgets: safe rendering, autosave, the coach status.
+
+Whose data a view shows is never ambient state here: each view is handed the person's
+:class:`coach.workbook.Workbook` (see :mod:`coach.widgets.page`)."""
 
 from __future__ import annotations
 
-import hashlib
 import html
 import os
 import threading
@@ -11,7 +13,7 @@ from typing import Any, ClassVar
 
 import ipywidgets as w
 
-from coach.store import OWNER, get_store
+from coach.store import get_store
 
 
 def esc(text: object) -> str:
@@ -39,43 +41,6 @@ def note(text: str, kind: str = "info") -> w.HTML:
     return w.HTML(
         f'<div style="background:{colour};padding:6px 10px;border-radius:6px">{esc(text)}</div>'
     )
-
-
-_owner: str | None = None  # bound once per page (kernel) by coach.widgets.page
-
-
-def owner() -> str:
-    """Whose data this kernel reads and writes: the local person, or in a workshop the
-    participant whose join link opened the page. A workshop page with no participant
-    bound refuses, rather than fall back to anyone's data."""
-    if _owner is not None:
-        return _owner
-    from coach.settings import get_settings
-
-    if get_settings().workshop:
-        from coach.workshop import NoSeat
-
-        raise NoSeat("This workshop page opens from your personal join link.")
-    return personal_owner()
-
-
-def personal_owner() -> str:
-    """The one person a personal server belongs to: "me" on a laptop; on JupyterHub, the
-    hub user whose single-user server this is (the hub sets ``JUPYTERHUB_USER``), so many
-    people can share one PostgreSQL store and each still sees only their own records."""
-    user = os.environ.get("JUPYTERHUB_USER", "").strip()
-    if not user:
-        return OWNER
-    owner = f"hub:{user}"
-    if len(owner) > 80:  # the store's owner column; a long name keeps a stable, unique id
-        owner = "hub:" + hashlib.sha256(user.encode()).hexdigest()[:40]
-    return owner
-
-
-def bind(who: str) -> None:
-    """Set whose data this page shows (called once the page's request has arrived)."""
-    global _owner
-    _owner = who
 
 
 def download_link(data: bytes, filename: str, mime: str, label: str) -> str:

@@ -13,6 +13,7 @@ from coach.widgets.common import download_link, esc, heading, note, prepare_page
 from coach.widgets.fields import svg_image
 
 REFRESH_SECONDS = 10.0
+# the steps a cohort tracks (coach.workbook.kinds.TRACKED_STEPS), as the dashboard names them
 STEP_LABELS = {
     "goals": "Set a goal",
     "network": "Mapped their network",
@@ -39,16 +40,14 @@ def progress_chart(counts: dict[str, int], total: int) -> str:
 def shared_items(cohort: str) -> list[tuple[str, str, str]]:
     """(display name, what, text) for every item a participant shared, and nothing else."""
     from coach.cohorts import participants
+    from coach.workbook import Workbook
 
     s = store()
-    out = []
-    for person in participants(cohort):
-        for _key, ref in s.all(person.id, "shared"):
-            item = s.get(person.id, str(ref.get("kind", "")), str(ref.get("key", ""))) or {}
-            text = item.get(str(ref.get("field", "text")), "")
-            if text:
-                out.append((person.display_name, str(ref.get("label", "item")), str(text)))
-    return out
+    return [
+        (person.display_name, item.label, item.text)
+        for person in participants(cohort)
+        for item in Workbook(s, person.id).shared_items()
+    ]
 
 
 class Dashboard(w.VBox):

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import ipywidgets as w
 
 from coach.store import Conflict, StoreError, as_stored
-from coach.widgets.common import esc, note, owner, store
+from coach.widgets.common import esc, note
+
+if TYPE_CHECKING:
+    from coach.workbook import Record, Workbook
 
 T = TypeVar("T")
 
@@ -228,7 +231,7 @@ class ConflictNote(w.VBox):
 
 
 class SavedField:
-    """One field of a stored record, saved alone on every change of its widget.
+    """One field of a record in ``book``, saved alone on every change of its widget.
 
     ``read`` gives the value to store (default: the widget's value), ``show`` puts a stored
     value in the widget, ``ready`` says whether the value may be saved now (a text over its
@@ -239,6 +242,7 @@ class SavedField:
 
     def __init__(
         self,
+        book: Workbook,
         widget: w.ValueWidget,
         kind: str,
         key: str | Callable[[], str | None],
@@ -249,7 +253,7 @@ class SavedField:
         ready: Callable[[], bool] | None = None,
         also: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
-        self.widget, self.kind, self.field = widget, kind, field
+        self.book, self.widget, self.kind, self.field = book, widget, kind, field
         self._key = key
         self._read = read or (lambda: widget.value)
         self._show = show or (lambda value: setattr(widget, "value", value or ""))
@@ -265,11 +269,11 @@ class SavedField:
         """The record's key now (a meeting's follows the person and phase chosen)."""
         return self._key() if callable(self._key) else self._key
 
-    def load(self, data: dict[str, Any] | None, *, force: bool = False) -> None:
-        """Show this field's value from the stored record ``data``. A field waiting for the
+    def load(self, record: Record | None, *, force: bool = False) -> None:
+        """Show this field's value from the stored ``record``. A field waiting for the
         person's choice after a conflict keeps their text (unless ``force``, or the field
         now shows another record)."""
-        value, key = (data or {}).get(self.field), self.key()
+        value, key = (record.saved(self.field) if record else None), self.key()
         if self.note.waiting and not force and key == self._loaded_key:
             return
         self._loaded_key = key
@@ -283,8 +287,10 @@ class SavedField:
 
     def reload(self) -> None:
         """Show what the store holds now for this field."""
+        from coach.workbook.records import model_of
+
         key = self.key()
-        self.load(store().get(owner(), self.kind, key) if key else None, force=True)
+        self.load(self.book.get(model_of(self.kind), key) if key else None, force=True)
 
     def save(self, *, mine: bool = False) -> bool:
         """Save the field alone (``mine``: over whatever another tab saved); True if saved."""
@@ -294,9 +300,7 @@ class SavedField:
         value = self._read()
         expected = None if mine else {self.field: self.seen}
         try:
-            store().patch(
-                owner(), self.kind, key, {self.field: value, **self._also()}, expected=expected
-            )
+            self.book.patch(self.kind, key, {self.field: value, **self._also()}, expected=expected)
         except Conflict as exc:
             saved = [shown_text(exc.stored.get(self.field))]
             self.note.conflict(saved, lambda: self.save(mine=True), self.reload)
@@ -309,40 +313,48 @@ class SavedField:
         return True
 
 
-def limited_field(box: Limited, kind: str, key: str, field: str) -> SavedField:
+def limited_field(book: Workbook, box: Limited, kind: str, key: str, field: str) -> SavedField:
     """A :class:`Limited` text saved as :class:`SavedField` does: its text without the
     surrounding spaces, and only while it fits its limit."""
-    return SavedField(box.field, kind, key, field, read=lambda: box.text, ready=lambda: box.fits)
+    return SavedField(
+        book, box.field, kind, key, field, read=lambda: box.text, ready=lambda: box.fits
+    )
 
 
 def save_changes(
+    book: Workbook,
     kind: str,
     key: str,
     loaded: dict[str, Any],
     current: dict[str, Any],
     conflict: ConflictNote,
     *,
-    done: Callable[[dict[str, Any]], None],
-    reload: Callable[[dict[str, Any]], None],
+    done: Callable[[Any], None],
+    reload: Callable[[Any], None],
     mine: bool = False,
 ) -> None:
     """Save a form (its Save button): only the fields that differ from ``loaded`` (what the
-    form opened with), each expected to be as loaded. ``done`` gets the record as saved;
-    on a conflict ``conflict`` offers Keep mine (save again, ``mine``) and Reload (``reload``
-    gets the record as stored now)."""
+    form opened with, as stored), each expected to be as loaded. ``done`` gets the record
+    as saved; on a conflict ``conflict`` offers Keep mine (save again, ``mine``) and Reload
+    (``reload`` gets the record as stored now)."""
+    from coach.workbook.records import model_of
+
+    model = model_of(kind)
     changed = {k: v for k, v in as_stored(current).items() if loaded.get(k) != v}
     expected = None if mine else {k: loaded.get(k) for k in changed}
     try:
         if changed:
-            store().patch(owner(), kind, key, changed, expected=expected)
+            book.patch(kind, key, changed, expected=expected)
     except Conflict as exc:
 
         def keep() -> None:
-            save_changes(kind, key, loaded, current, conflict, done=done, reload=reload, mine=True)
+            save_changes(
+                book, kind, key, loaded, current, conflict, done=done, reload=reload, mine=True
+            )
 
         def fresh() -> None:
             conflict.clear()
-            reload(store().get(owner(), kind, key) or {})
+            reload(book.get(model, key) or model())
 
         conflict.conflict([shown_text(exc.stored.get(f)) for f in exc.fields], keep, fresh)
         return
@@ -350,4 +362,4 @@ def save_changes(
         conflict.refused(exc)
         return
     conflict.clear()
-    done(store().get(owner(), kind, key) or {**loaded, **changed})
+    done(book.get(model, key) or model.load({**loaded, **changed}))

@@ -7,17 +7,11 @@ import datetime as dt
 import ipywidgets as w
 
 from coach.profiles import GOAL_TITLE_MAX, GOAL_WHY_MAX, MEASURE_MAX, OFFERS_MAX, SHORT_MAX
-from coach.widgets.common import (
-    CoachStatus,
-    StepView,
-    esc,
-    heading,
-    note,
-    owner,
-    store,
-)
+from coach.widgets.common import CoachStatus, StepView, esc, heading, note
 from coach.widgets.fields import Limited, SavedField, hint, hint_html, limited_field
 from coach.widgets.page import workbook_page
+from coach.workbook import GoalRecord, Workbook
+from coach.workbook.kinds import GOAL, GOAL_KEYS, PROFILE, PROFILE_KEY
 
 LAYOUT = w.Layout(width="95%")
 
@@ -26,8 +20,8 @@ class GoalEditor(w.VBox):
     """One goal: title, why, a measure and a target date; saved on every change. A field
     over its limit is kept in its box with how much to cut, and not saved until it fits."""
 
-    def __init__(self, key: str) -> None:
-        self.key = key
+    def __init__(self, book: Workbook, key: str) -> None:
+        self.book, self.key = book, key
         self.title = w.Text(
             placeholder="e.g. Lead a product discovery project",
             description="Goal",
@@ -61,11 +55,14 @@ class GoalEditor(w.VBox):
         )
         self.use.on_click(self._use)
         self.suggestion: str | None = None
-        self.fields = [limited_field(box, "goal", key, name) for name, box in self.limited.items()]
+        self.fields = [
+            limited_field(book, box, GOAL, key, name) for name, box in self.limited.items()
+        ]
         self.fields.append(
             SavedField(
+                book,
                 self.target,
-                "goal",
+                GOAL,
                 key,
                 "target_date",
                 read=lambda: self.target.value.isoformat() if self.target.value else None,
@@ -75,7 +72,7 @@ class GoalEditor(w.VBox):
         self.reload()
         from coach.widgets.page import share_toggle
 
-        share = share_toggle("goal", key, "title", f"goal {key}")
+        share = share_toggle(book, GOAL, key, "title", f"goal {key}")
         parts: list[w.Widget] = []
         for field in self.fields:  # each with its "changed in another tab" note beside it
             parts += [self.limited.get(field.field, field.widget), field.note]
@@ -94,7 +91,7 @@ class GoalEditor(w.VBox):
     def reload(self) -> None:
         """Show what the store holds for this goal (a field whose text another tab changed
         meanwhile keeps what was typed here, until Keep mine or Reload)."""
-        data = store().get(owner(), "goal", self.key) or {}
+        data = self.book.get(GoalRecord, self.key)
         for field in self.fields:
             field.load(data)
 
@@ -160,7 +157,7 @@ class GoalEditor(w.VBox):
 # page: a goals page then costs a kernel 80 MB instead of 300, and in a workshop thirty
 # coaches do not load at once while everyone is still waiting for the page itself.
 @workbook_page("goals")
-def goals_widget() -> StepView:
+def goals_widget(book: Workbook) -> StepView:
     """The goals step: two goal editors and what you can offer a mentor in return."""
     offer = w.Textarea(
         placeholder="Skills or perspective you can offer, separated by commas",
@@ -185,9 +182,10 @@ def goals_widget() -> StepView:
         offer_hint.value = hint_html(problem or usual, error=problem is not None)
 
     saved_offer = SavedField(
+        book,
         offer,
-        "profile",
-        "me",
+        PROFILE,
+        PROFILE_KEY,
         "offer",
         read=lambda: offers()[0],
         show=lambda value: setattr(offer, "value", ", ".join(value or [])),
@@ -196,10 +194,10 @@ def goals_widget() -> StepView:
     offer.observe(lambda _c: show_offer_hint(), names="value")
 
     def load_offer() -> None:
-        saved_offer.load(store().get(owner(), "profile", "me"))
+        saved_offer.load(book.profile())
         show_offer_hint()
 
-    editors = [GoalEditor("1"), GoalEditor("2")]
+    editors = [GoalEditor(book, key) for key in GOAL_KEYS]
 
     def refresh() -> None:
         for editor in editors:

@@ -11,20 +11,12 @@ from typing import Any
 import ipywidgets as w
 
 from coach.store import StoreError
-from coach.widgets.candidates import all_candidates, pair_for
-from coach.widgets.common import (
-    CoachStatus,
-    StepView,
-    download_link,
-    esc,
-    heading,
-    note,
-    owner,
-    store,
-)
+from coach.widgets.common import CoachStatus, StepView, download_link, esc, heading, note
 from coach.widgets.fields import SavedField
 from coach.widgets.outreach import OK, WARN, source_list
 from coach.widgets.page import workbook_page
+from coach.workbook import Workbook, meeting_key
+from coach.workbook.kinds import MEETING
 
 PHASES = [
     ("First meeting", "first-meeting"),
@@ -90,21 +82,17 @@ def agenda_links(agenda: Any, day: dt.date | None, at: str) -> tuple[str, str | 
     return " · ".join(parts), None
 
 
-def planned() -> list[tuple[str, str]]:
+def planned(book: Workbook) -> list[tuple[str, str]]:
     """(A line for each planned meeting, its key), soonest date first."""
-    names = {k: d.get("name", "") for k, d in all_candidates()}
     rows = []
-    for key, m in store().all(owner(), "meeting"):
-        if not m.get("agenda") or m.get("candidate") not in names:
-            continue
-        phase = PHASE_NAMES.get(m.get("phase", ""), "")
-        line = f"{m.get('date', '')} · {names[m['candidate']]} · {phase}"
-        rows.append((m.get("date", ""), line, key))
+    for key, m, who in book.planned_meetings():
+        line = f"{m.date} · {who.name} · {PHASE_NAMES.get(m.phase, '')}"
+        rows.append((m.date, line, key))
     return [(line, key) for _d, line, key in sorted(rows)]
 
 
 @workbook_page("meeting", coach=True)
-def meetings_widget() -> StepView:
+def meetings_widget(book: Workbook) -> StepView:
     """Choose a candidate and a phase, get the agenda, keep notes, download it."""
     who = w.Dropdown(description="With")
     phase = w.Dropdown(description="Phase", options=PHASES)
@@ -125,24 +113,23 @@ def meetings_widget() -> StepView:
     loading = [False]
 
     def key() -> str:
-        return f"{who.value}-{phase.value}"
+        return meeting_key(who.value, phase.value)
 
     def load(_c: object = None) -> None:
         """Show what is saved for this person and phase: agenda, links, notes, actions."""
-        from coach.results import Agenda
-
         if loading[0]:
             return
-        saved = (store().get(owner(), "meeting", key()) if who.value else None) or {}
+        saved = book.meeting(who.value, phase.value) if who.value else None
         loading[0] = True
         try:
             for field in saved_text:
                 field.load(saved)
-            if saved.get("date"):
-                day.value = dt.date.fromisoformat(saved["date"])
-            at.value = saved.get("time", at.value)
+            if saved and saved.date:
+                day.value = dt.date.fromisoformat(saved.date)
+            if saved and saved.saved("time") is not None:
+                at.value = saved.time
             message.value = ""
-            agenda = Agenda.model_validate(saved["agenda"]) if saved.get("agenda") else None
+            agenda = saved.planned_agenda() if saved else None
             if agenda is None:
                 shown.value = links.value = ""
                 sources.children = []
@@ -155,14 +142,15 @@ def meetings_widget() -> StepView:
         finally:
             loading[0] = False
 
-    def meeting_key() -> str | None:
+    def key_now() -> str | None:
         return key() if who.value is not None else None
 
     saved_text = [  # each saved alone, with the meeting it belongs to
         SavedField(
+            book,
             box,
-            "meeting",
-            meeting_key,
+            MEETING,
+            key_now,
             name,
             also=lambda: {"phase": phase.value, "candidate": who.value},
         )
@@ -174,7 +162,7 @@ def meetings_widget() -> StepView:
         from coach.tasks import agenda
 
         try:
-            me, mentor = pair_for(who.value)
+            me, mentor = book.pair_for(who.value)
             result = agenda(phase.value, me, mentor, int(minutes.value))
         except CoachError as exc:
             message.value = note(str(exc), "warn").value
@@ -183,15 +171,14 @@ def meetings_widget() -> StepView:
         sources.children = [source_list(result.citations)]
         links.value, problem = agenda_links(result, day.value, at.value)
         message.value = note(problem, "warn").value if problem else ""
-        planned_now = {
-            "agenda": result.model_dump(mode="json"),
-            "date": (day.value or dt.date.today()).isoformat(),
-            "time": at.value.strip(),
-            "candidate": who.value,
-            "phase": phase.value,
-        }
         try:  # the notes and actions, maybe typed in another tab, stay as saved
-            store().patch(owner(), "meeting", key(), planned_now)
+            book.plan_meeting(
+                who.value,
+                phase.value,
+                result.model_dump(mode="json"),
+                day.value or dt.date.today(),
+                at.value.strip(),
+            )
         except StoreError as exc:  # a workshop that has ended
             message.value = note(str(exc), "error").value
             return
@@ -200,7 +187,7 @@ def meetings_widget() -> StepView:
     def show_planned() -> None:
         loading[0] = True
         try:
-            earlier.options = planned()
+            earlier.options = planned(book)
             earlier.value = key() if key() in [k for _l, k in earlier.options] else None
         finally:
             loading[0] = False
@@ -209,10 +196,12 @@ def meetings_widget() -> StepView:
     def on_open(change: dict) -> None:
         if loading[0] or not change["new"]:
             return
-        m = store().get(owner(), "meeting", change["new"]) or {}
+        from coach.workbook import MeetingRecord
+
+        m = book.get(MeetingRecord, change["new"]) or MeetingRecord()
         loading[0] = True
         try:
-            who.value, phase.value = m.get("candidate"), m.get("phase", "first-meeting")
+            who.value, phase.value = m.saved("candidate"), m.phase or "first-meeting"
         finally:
             loading[0] = False
         load()
@@ -222,7 +211,7 @@ def meetings_widget() -> StepView:
         loading[0] = True
         try:
             keep = who.value
-            who.options = [(d["name"], k) for k, d in all_candidates()]
+            who.options = [(d.name, k) for k, d in book.candidates()]
             keys = [k for _n, k in who.options]
             who.value = keep if keep in keys else (keys[-1] if keys else None)
         finally:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import ipywidgets as w
 
 from coach.profiles import NAME_MAX
 from coach.store import StoreError
-from coach.widgets.common import StepView, esc, heading, note, owner, store
+from coach.widgets.common import StepView, esc, heading, note
 from coach.widgets.fields import AskOnce, ConflictNote, Limited, save_changes, when_changed
 from coach.widgets.page import workbook_page
+from coach.workbook import NetworkRecord, Workbook
+from coach.workbook.kinds import NETWORK
 
 SMALL = {"width": "auto"}
 ROW = {"border_bottom": "1px solid #eee", "padding": "2px 0"}
@@ -31,17 +33,12 @@ WHERE = {
 }
 
 
-def people() -> list[tuple[str, dict]]:
-    """Everyone in the person's developmental network."""
-    return store().all(owner(), "network")
-
-
 SIDE = {"inside": "Inside my organization", "outside": "Outside"}
 LEVEL = {"senior": "More senior", "peer": "Peer"}
 INDUSTRY = {"same": "Same industry", "other": "Another industry"}
 
 
-def network_svg(rows: list[dict]) -> bytes:
+def network_svg(rows: list[NetworkRecord]) -> bytes:
     """A 2x2 map (inside/outside x senior/peer) listing each person by their full name
     (long names wrap); an empty cell is a gap. SVG, so it stays sharp at any size."""
     from coach.widgets.svg import network_map
@@ -49,30 +46,31 @@ def network_svg(rows: list[dict]) -> bytes:
     return network_map(rows, CELLS)
 
 
-def network_html(rows: list[dict]) -> str:
+def network_html(rows: list[NetworkRecord]) -> str:
     """The map as a sharp, inert image."""
     from coach.widgets.fields import svg_image
 
-    who = ", ".join(str(r.get("name", "")) for r in rows) or "nobody yet"
+    who = ", ".join(r.name for r in rows) or "nobody yet"
     return svg_image(network_svg(rows), f"Your developmental network: {who}")
 
 
-def gaps(rows: list[dict]) -> list[str]:
-    """Where to look, for each gap in the network."""
-    out = [WHERE[c] for c in CELLS if not any((r.get("side"), r.get("level")) == c for r in rows)]
-    if not any(r.get("industry") == "other" for r in rows):
+def gaps(rows: Sequence[NetworkRecord | Mapping[str, Any]]) -> list[str]:
+    """Where to look, for each gap in the network (of people as records, or as stored)."""
+    people = [r if isinstance(r, NetworkRecord) else NetworkRecord.load(r) for r in rows]
+    out = [WHERE[c] for c in CELLS if not any((r.side, r.level) == c for r in people)]
+    if not any(r.industry == "other" for r in people):
         out.append(WHERE["industry"])
     return out
 
 
-def describe(person: dict) -> str:
+def describe(person: NetworkRecord) -> str:
     """One person as a line of the list (escaped HTML)."""
     parts = (
-        SIDE.get(person.get("side", ""), ""),
-        LEVEL.get(person.get("level", ""), ""),
-        INDUSTRY.get(person.get("industry", ""), ""),
+        SIDE.get(person.side, ""),
+        LEVEL.get(person.level, ""),
+        INDUSTRY.get(person.industry, ""),
     )
-    return f"<b>{esc(person.get('name', ''))}</b> · " + " · ".join(esc(p) for p in parts if p)
+    return f"<b>{esc(person.name)}</b> · " + " · ".join(esc(p) for p in parts if p)
 
 
 def clean_name(text: str) -> str:
@@ -83,24 +81,24 @@ def clean_name(text: str) -> str:
 class PersonForm(w.VBox):
     """Name, inside/outside, senior/peer and industry: adding someone, or editing them."""
 
-    def __init__(self, person: dict | None = None) -> None:
-        person = person or {}
+    def __init__(self, person: NetworkRecord | None = None) -> None:
+        person = person or NetworkRecord()
         self.name = w.Text(
-            value=person.get("name", ""),
+            value=person.name,
             description="Name",
             placeholder="Someone you turn to for advice",
         )
         self.box = Limited(self.name, NAME_MAX)
         self.side = w.ToggleButtons(
             options=[(label, key) for key, label in SIDE.items()],
-            value=person.get("side", "inside"),
+            value=person.side or "inside",
         )
         self.level = w.ToggleButtons(
             options=[(label, key) for key, label in LEVEL.items()],
-            value=person.get("level", "senior"),
+            value=person.level or "senior",
         )
         self.industry = w.Checkbox(
-            value=person.get("industry") == "other", description="Works in another industry"
+            value=person.industry == "other", description="Works in another industry"
         )
         super().__init__([self.box, self.side, self.level, self.industry])
 
@@ -113,7 +111,7 @@ class PersonForm(w.VBox):
             return f"The name is {len(who)} characters; cut {len(who) - NAME_MAX} to save it."
         return None
 
-    def data(self) -> dict:
+    def data(self) -> dict[str, Any]:
         """The person as stored."""
         return {
             "name": clean_name(self.name.value),
@@ -127,16 +125,16 @@ class PersonRow(w.VBox):
     """One person in the list: Edit (the fields open, with Save and Cancel) and Delete
     (asks once)."""
 
-    def __init__(self, key: str, person: dict, changed: Callable[[str], None]) -> None:
-        self.key, self.person, self._changed = key, person, changed
+    def __init__(
+        self, book: Workbook, key: str, person: NetworkRecord, changed: Callable[[str], None]
+    ) -> None:
+        self.book, self.key, self.record, self._changed = book, key, person, changed
         self.line = w.HTML(describe(person))
         self.message = w.HTML()
         self.edit = w.Button(description="Edit", icon="pencil", layout=SMALL)
         self.delete = AskOnce(
             "Delete",
-            lambda: (
-                f"Remove {self.person.get('name', '')} from your network? Press again to confirm."
-            ),
+            lambda: f"Remove {self.record.name} from your network? Press again to confirm.",
             self._delete,
             self.message,
             icon="trash",
@@ -160,13 +158,13 @@ class PersonRow(w.VBox):
 
     def show(self) -> None:
         """Redraw the row."""
-        self.line.value = describe(self.person)
+        self.line.value = describe(self.record)
         self.children = self.children_now()
 
     def _open(self, _b: object) -> None:
         self.delete.disarm()
         self.message.value = ""
-        self.form = PersonForm(self.person)
+        self.form = PersonForm(self.record)
         self.show()
 
     def _close(self) -> None:
@@ -183,7 +181,8 @@ class PersonRow(w.VBox):
             return
         # only what this form changed, each field as it was when the form opened
         save_changes(
-            "network",
+            self.book,
+            NETWORK,
             self.key,
             self.person,
             self.form.data(),
@@ -192,24 +191,29 @@ class PersonRow(w.VBox):
             reload=self._reload,
         )
 
-    def _saved(self, person: dict) -> None:
-        self.person = person
-        self._close()
-        self._changed(f"Saved {person.get('name', '')}.")
+    @property
+    def person(self) -> dict[str, Any]:
+        """The person as stored."""
+        return self.record.stored()
 
-    def _reload(self, person: dict) -> None:
+    def _saved(self, person: NetworkRecord) -> None:
+        self.record = person
+        self._close()
+        self._changed(f"Saved {person.name}.")
+
+    def _reload(self, person: NetworkRecord) -> None:
         """The form shows the person as saved now (another tab's version)."""
-        self.person = person
+        self.record = person
         self.form = PersonForm(person)
         self.show()
 
     def _delete(self) -> None:
-        store().delete(owner(), "network", self.key)
-        self._changed(f"Removed {self.person.get('name', '')} from your network.")
+        self.book.delete(NETWORK, self.key)
+        self._changed(f"Removed {self.record.name} from your network.")
 
 
 @workbook_page("network")
-def network_widget() -> StepView:
+def network_widget(book: Workbook) -> StepView:
     """Add the people you turn to; the map, the list and the suggestions follow."""
     form = PersonForm()
     add = w.Button(description="Add to my network", icon="plus", button_style="primary")
@@ -222,30 +226,30 @@ def network_widget() -> StepView:
         refresh()
         message.value = note(said, "ok").value
 
-    def draw(saved: list[tuple[str, dict]]) -> None:
+    def draw(saved: list[tuple[str, NetworkRecord]]) -> None:
         rows = [d for _k, d in saved]
         picture.value = network_html(rows)
-        listing.children = [PersonRow(k, d, changed) for k, d in saved] or [
+        listing.children = [PersonRow(book, k, d, changed) for k, d in saved] or [
             w.HTML("<i>Nobody yet: add the first person above.</i>")
         ]
         tips = "".join(f"<li>{esc(t)}</li>" for t in gaps(rows))
         advice.value = f"<b>Where to look for the gaps</b><ul>{tips}</ul>" if tips else ""
 
-    refresh = when_changed(people, draw)
+    refresh = when_changed(book.network, draw)
 
     def on_add(_b: object) -> None:
         problem = form.problem()
         if problem:
             message.value = note(problem, "warn").value
             return
-        person = form.data()
+        person = NetworkRecord.load(form.data())
         try:
-            store().put(owner(), "network", uuid.uuid4().hex[:12], person)
+            book.add_person(person)
         except StoreError as exc:  # a workshop that has ended: say so, keep the form
             message.value = note(str(exc), "error").value
             return
         form.name.value = ""
-        changed(f"Added {person['name']}.")
+        changed(f"Added {person.name}.")
 
     add.on_click(on_add)
     refresh()

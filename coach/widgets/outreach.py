@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as w
 
@@ -19,22 +19,11 @@ from coach.errors import CoachError
 from coach.profiles import Profile
 from coach.results import Draft
 from coach.store import Conflict, StoreError
-from coach.widgets.candidates import all_candidates, pair_for
-from coach.widgets.common import (
-    CoachStatus,
-    StepView,
-    esc,
-    heading,
-    note,
-    owner,
-    safe_markdown,
-    store,
-)
+from coach.widgets.common import CoachStatus, StepView, esc, heading, note, safe_markdown
 from coach.widgets.fields import ConflictNote
 from coach.widgets.page import workbook_page
-
-if TYPE_CHECKING:
-    from coach.language import DraftHistory
+from coach.workbook import DraftRecord, Workbook
+from coach.workbook.kinds import DRAFT, LATER_MESSAGES, draft_key
 
 KINDS = [
     ("LinkedIn connection note", "linkedin-note"),
@@ -71,21 +60,6 @@ COPY = (
 )
 
 
-def my_profile() -> Profile:
-    """The Profile built from what the person saved in the workbook."""
-    from coach.profiles import Goal
-
-    data = dict(store().get(owner(), "profile", "me") or {})
-    goals = []
-    for _key, g in store().all(owner(), "goal"):
-        if len(g.get("title", "").strip()) >= 3:
-            goals.append(
-                Goal(title=g["title"], why=g.get("why", ""), target_date=g.get("target_date"))
-            )
-    data["goals"] = goals
-    return Profile.model_validate(data)
-
-
 def source_list(passages: list) -> w.Accordion:
     """Each cited passage, opened on click, rendered as sanitised Markdown."""
     acc = w.Accordion(children=[w.HTML(safe_markdown(p.text)) for p in passages])
@@ -93,42 +67,6 @@ def source_list(passages: list) -> w.Accordion:
         acc.set_title(i, f"[{i + 1}] {p.title} › {p.section}")
     acc.selected_index = None
     return acc
-
-
-def draft_key(candidate: str, kind: str) -> str:
-    """The store key of the one draft kept per candidate and kind."""
-    return f"{candidate}-{kind}"[:64]
-
-
-def draft_history(candidate: str, today: dt.date | None = None) -> DraftHistory:
-    """What a follow-up or thank-you to ``candidate`` can say: the day the first message was
-    marked as sent (or the candidate moved to 'contacted'), and the latest meeting's notes."""
-    from coach.language import DraftHistory
-
-    days = [
-        str(d.get("sent_at") or "")[:10]
-        for _key, d in store().all(owner(), "draft")
-        if d.get("candidate") == candidate and d.get("kind") not in ("follow-up", "thank-you")
-    ]
-    data = store().get(owner(), "candidate", candidate) or {}
-    days.append(str((data.get("stage_dates") or {}).get("contacted") or ""))
-    sent = []
-    for day in days:
-        try:
-            sent.append(dt.date.fromisoformat(day))
-        except ValueError:
-            continue
-    meetings = [
-        m
-        for _key, m in store().all(owner(), "meeting")
-        if m.get("candidate") == candidate and str(m.get("notes") or "").strip()
-    ]
-    latest = max(meetings, key=lambda m: str(m.get("date", "")), default=None)
-    return DraftHistory(
-        first_sent=min(sent, default=None),
-        today=today or dt.date.today(),
-        discussed=str(latest.get("notes", "")) if latest else "",
-    )
 
 
 def kinds_for(account: str) -> list[tuple[str, str]]:
@@ -169,23 +107,11 @@ def _when(iso: str) -> str:
     return f"{t.day} {t:%B %Y} at {t:%H:%M}"
 
 
-def _last_worked_on(candidates: list[str], kinds: list[str]) -> tuple[str, str] | None:
-    """(candidate, kind) of the saved draft edited last, among those that can be shown."""
-    drafts = [
-        d
-        for _key, d in store().all(owner(), "draft")
-        if d.get("candidate") in candidates and d.get("kind") in kinds
-    ]
-    if not drafts:
-        return None
-    last = max(reversed(drafts), key=lambda d: str(d.get("edited_at", "")))
-    return last["candidate"], last["kind"]
-
-
 class OutreachWidget(StepView):
     """Pick a candidate and a channel, draft, edit with a live counter, copy, mark as sent."""
 
-    def __init__(self) -> None:
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
         self.candidate = w.Dropdown(description="To")
         self.kind = w.Dropdown(options=KINDS, value="linkedin-note", description="As")
         self.kind_note = w.HTML()
@@ -261,14 +187,13 @@ class OutreachWidget(StepView):
 
     def _reread(self) -> None:
         """Candidates, the kinds this account can send and the shown pair's saved draft."""
-        profile = store().get(owner(), "profile", "me") or {}
-        kinds = kinds_for(profile.get("linkedin_account", "free"))
-        options = [(d.get("name") or "(no name)", k) for k, d in all_candidates()]
+        kinds = kinds_for(self.book.profile().linkedin_account)
+        options = [(d.name or "(no name)", k) for k, d in self.book.candidates()]
         keys = [k for _name, k in options]
         values = [v for _label, v in kinds]
         chosen, kind = self.candidate.value, self.kind.value
         if chosen is None:  # first shown: open on the draft worked on last
-            chosen, kind = _last_worked_on(keys, values) or (None, kind)
+            chosen, kind = self.book.last_worked_on(keys, values) or (None, kind)
         with self._quietly():
             self.candidate.options = options
             self.candidate.value = chosen if chosen in keys else (keys[-1] if keys else None)
@@ -283,26 +208,22 @@ class OutreachWidget(StepView):
         if not self._quiet:
             self._load()
 
-    def _saved(self) -> dict[str, Any] | None:
-        if self.pair is None:
-            return None
-        key, kind = self.pair
-        saved = store().get(owner(), "draft", draft_key(key, kind))
-        if saved and (saved.get("candidate"), saved.get("kind")) != (key, kind):
-            return None  # a key cut at 64 characters that belongs to another pair
-        return saved
+    def _saved(self) -> DraftRecord | None:
+        return self.book.latest_draft(*self.pair) if self.pair else None
 
     def _load(self) -> None:
         """Show the saved draft of the pair in "To" and "As", or an empty box that says so."""
         key, kind = self.candidate.value, self.kind.value
         self.pair = None if key is None else (key, kind)
         problem = self._judge(key, kind)
-        saved = self._saved() or {}
-        self._base = {"subject": saved.get("subject"), "text": saved.get("text")}
+        saved = self._saved()
+        self._base = {"subject": None, "text": None}
+        if saved is not None:
+            self._base = {"subject": saved.saved("subject"), "text": saved.saved("text")}
         self.conflict.clear()
         with self._quietly():
-            self.subject.value = saved.get("subject") or ""
-            self.text.value = saved.get("text", "")
+            self.subject.value = (saved.subject if saved else None) or ""
+            self.text.value = saved.text if saved else ""
         self.subject.layout.display = "" if self.subject_limit is not None else "none"
         self._show_extras(saved)
         if key is None:
@@ -311,7 +232,7 @@ class OutreachWidget(StepView):
             ).value
         elif problem:
             self.message.value = note(problem, "warn").value
-        elif saved.get("text"):
+        elif saved and saved.text:
             self.message.value = note(
                 f"Your saved draft to {self._first()} as {KIND_NAMES[kind]}.", "ok"
             ).value
@@ -322,8 +243,8 @@ class OutreachWidget(StepView):
         self._update()
 
     def _first(self) -> str:
-        data = store().get(owner(), "candidate", self.pair[0]) if self.pair else None
-        return (((data or {}).get("name") or "").split() or ["this person"])[0]
+        found = self.book.candidate(self.pair[0]) if self.pair else None
+        return found.first_name if found else "this person"
 
     def _judge(self, key: str | None, kind: str) -> str | None:
         """Set the context and limits for ``kind``; say why the draft cannot be checked."""
@@ -334,12 +255,12 @@ class OutreachWidget(StepView):
         settings = get_settings()
         problem = None
         try:
-            me, mentor = pair_for(key)
+            me, mentor = self.book.pair_for(key)
             self.ctx = draft_context(kind, me, mentor, settings)
         except CoachError:
             problem = self._explain(key) if key is not None else None
-            account = (store().get(owner(), "profile", "me") or {}).get("linkedin_account")
-            stand_in = Profile.model_construct(name="", linkedin_account=account or "free")
+            account = self.book.profile().linkedin_account
+            stand_in = Profile.model_construct(name="", linkedin_account=account)
             limits = draft_context(
                 kind, stand_in, MentorCandidate.model_construct(name="", notes=[]), settings
             )
@@ -353,25 +274,24 @@ class OutreachWidget(StepView):
         """What to fill in before the coach can draft to the candidate under ``key``."""
         from pydantic import ValidationError
 
-        from coach.profiles import MentorCandidate
-        from coach.widgets.candidates import MENTOR_FIELDS
+        from coach.workbook import CandidateRecord
+        from coach.workbook.rules import mentor_of
 
         try:
-            my_profile()
+            self.book.mentee()
         except (ValidationError, CoachError):
-            name = (store().get(owner(), "profile", "me") or {}).get("name", "")
-            if not str(name).strip():
+            if not self.book.profile().name.strip():
                 return "Add your name in step 00 (About you) first, then come back here."
             return (
                 "Something in step 00 (About you) or in your goals (step 01) is too long: "
                 "have a look there, then come back here."
             )
-        data = store().get(owner(), "candidate", key) or {}
+        data = self.book.candidate(key) or CandidateRecord()
         first = self._first()
         try:
-            MentorCandidate.model_validate({k: data[k] for k in MENTOR_FIELDS if k in data})
+            mentor_of(data)
         except ValidationError:
-            if not data.get("notes"):
+            if not data.notes:
                 return (
                     f"Add one or two specific things you noticed about {first} in step 03 "
                     "(Candidates) first: the coach writes from them."
@@ -385,7 +305,8 @@ class OutreachWidget(StepView):
         """Counter, hint, checks and the sent button, all from the text in the box now."""
         self._count()
         self._check()
-        sent_at = (self._saved() or {}).get("sent_at")
+        saved = self._saved()
+        sent_at = saved.sent_at if saved else None
         self.sent_note.value = (
             f"<small>Marked as sent on {esc(_when(sent_at))}.</small>" if sent_at else ""
         )
@@ -432,21 +353,21 @@ class OutreachWidget(StepView):
         )
         self.checks.value = f'<ul class="mw-checks">{ticks}</ul>'
 
-    def _show_extras(self, saved: dict[str, Any]) -> None:
+    def _show_extras(self, saved: DraftRecord | None) -> None:
         """Advice, sources, alternatives and the share toggle kept with the draft."""
-        from coach.models import Passage
         from coach.widgets.page import share_toggle
 
-        advice = saved.get("advice") or []
-        sources = [Passage.model_validate(p) for p in saved.get("sources") or []]
+        advice = saved.advice if saved else []
+        sources = saved.citations() if saved else []
         tips = "".join(f"<li>{esc(t)}</li>" for t in advice)
         self.why.children = [
             *([w.HTML(f"<ul>{tips}</ul>")] if advice else []),
             *([source_list(sources)] if sources else []),
         ]
-        blocks = [(f"Alternative {i}", a) for i, a in enumerate(saved.get("alternatives") or [], 2)]
-        if saved.get("earlier"):
-            blocks.append(("Your earlier text", saved["earlier"]))
+        alternatives = saved.alternatives if saved else []
+        blocks = [(f"Alternative {i}", a) for i, a in enumerate(alternatives, 2)]
+        if saved and saved.earlier:
+            blocks.append(("Your earlier text", saved.earlier))
         self.alts.children = [
             w.HTML(
                 f"<details><summary>{esc(title)}</summary><pre style='white-space:pre-wrap;"
@@ -455,7 +376,7 @@ class OutreachWidget(StepView):
             for title, text in blocks
         ]
         self.share.children = (
-            [share_toggle("draft", draft_key(*self.pair), "text", "outreach draft")]
+            [share_toggle(self.book, DRAFT, draft_key(*self.pair), "text", "outreach draft")]
             if self.pair and saved
             else []
         )
@@ -478,7 +399,7 @@ class OutreachWidget(StepView):
             return
         key, kind = self.pair
         try:
-            me, mentor = pair_for(key)
+            me, mentor = self.book.pair_for(key)
         except CoachError:
             self.message.value = note(self._explain(key), "warn").value
             return
@@ -487,7 +408,7 @@ class OutreachWidget(StepView):
         with self._quietly():
             self.text.value = ""
         # Only a follow-up or thank-you says when the first message went or what was said.
-        later = {"history": draft_history(key)} if kind in ("follow-up", "thank-you") else {}
+        later = {"history": self.book.draft_history(key)} if kind in LATER_MESSAGES else {}
         try:
             result = draft(
                 kind,
@@ -527,7 +448,7 @@ class OutreachWidget(StepView):
         if earlier.strip() and earlier != d.text:
             extras["earlier"] = earlier
         self._save(**extras)
-        self._show_extras(self._saved() or {})
+        self._show_extras(self._saved())
         who = "offline" if d.provider == "offline" else "model"
         done = f"Drafted by the {who} coach: edit it, copy it, and send it yourself."
         if d.fallback_reason:
@@ -546,17 +467,11 @@ class OutreachWidget(StepView):
             return False  # nothing written for this pair yet
         now = dt.datetime.now().isoformat(timespec="seconds")
         mine_now = {"subject": self.subject.value, "text": self.text.value}
-        changes = dict(candidate=key, kind=kind, **mine_now, **extras, edited_at=now)
+        changes = dict(**mine_now, **extras, edited_at=now)
         if sent:
             changes["sent_at"] = now
         try:
-            store().patch(
-                owner(),
-                "draft",
-                draft_key(key, kind),
-                changes,
-                expected=None if mine else dict(self._base),
-            )
+            self.book.save_draft(key, kind, changes, expected=None if mine else dict(self._base))
         except Conflict as exc:
 
             def keep() -> None:
@@ -585,19 +500,8 @@ class OutreachWidget(StepView):
         if not self._save(sent=True):
             return  # the note beside the text says why
         first = self._first()
-        moved = False
-
-        def contacted(data: dict[str, Any]) -> dict[str, Any] | None:
-            nonlocal moved
-            moved = bool(data) and data.get("stage") in (None, "idea", "researched")
-            if not moved:
-                return None
-            data["stage"] = "contacted"
-            data.setdefault("stage_dates", {})["contacted"] = dt.date.today().isoformat()
-            return data
-
         try:
-            store().update(owner(), "candidate", key, contacted)
+            moved = self.book.mark_contacted(key)
         except StoreError as exc:
             self.message.value = note(str(exc), "warn").value
             return
@@ -608,6 +512,6 @@ class OutreachWidget(StepView):
 
 
 @workbook_page("outreach", coach=True)
-def outreach_widget() -> OutreachWidget:
+def outreach_widget(book: Workbook) -> OutreachWidget:
     """The outreach step."""
-    return OutreachWidget()
+    return OutreachWidget(book)

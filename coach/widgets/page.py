@@ -1,5 +1,6 @@
 """What every workbook page does around its widget: get ready before anyone opens it, learn
-whose page it is, and (in a workshop) show the cohort banner and record where people are."""
+whose page it is and open their workbook (handed to the view), and (in a workshop) show the
+cohort banner and record where people are."""
 
 from __future__ import annotations
 
@@ -7,37 +8,39 @@ import functools
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, ParamSpec
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
 import ipywidgets as w
 
-from coach.widgets import common
 from coach.widgets.common import esc, note, prepare_page
+
+if TYPE_CHECKING:
+    from coach.workbook import Workbook
 
 P = ParamSpec("P")
 BANNER_SECONDS = 15.0
 
 
-def bind_owner(step: str) -> Any:
-    """Decide whose data this page shows. Personal use: the one local person. Workshop: the
-    participant whose join link set the cookie, or :class:`NoSeat` (nothing is shown)."""
+def open_workbook(step: str) -> tuple[Workbook, Any]:
+    """Whose workbook this page shows, and their workshop seat (None outside a workshop).
+    Personal use: the one local person (:func:`coach.workbook.personal_owner`). Workshop:
+    the participant whose join link set the cookie, or :class:`NoSeat` (nothing is shown)."""
     from coach.settings import get_settings
+    from coach.workbook import Workbook, personal_owner
     from coach.workshop import NoSeat, request_cookies, seat_from_cookies
 
     if not get_settings().workshop:
-        common.bind(common.personal_owner())
-        return None
+        return Workbook.open(personal_owner()), None
     seat = seat_from_cookies(request_cookies())
     if seat is None:
         raise NoSeat(
             "This workshop page opens from your personal join link. If you used it already, "
             "the workshop may have ended: ask your facilitator."
         )
-    common.bind(seat.id)
     from coach.cohorts import record_activity
 
     record_activity(seat.id, step)
-    return seat
+    return Workbook.open(seat.id), seat
 
 
 class CohortBanner(w.HTML):
@@ -70,20 +73,22 @@ class CohortBanner(w.HTML):
 
 def workbook_page(
     step: str, *, coach: bool = False
-) -> Callable[[Callable[P, w.Widget]], Callable[P, w.Widget]]:
-    """Wrap a page's widget builder: ready the page, bind the owner, add the banner."""
+) -> Callable[[Callable[Concatenate[Workbook, P], w.Widget]], Callable[P, w.Widget]]:
+    """Wrap a page's view builder, which takes the person's workbook first: the page readies
+    itself, opens the workbook of whoever opened it and adds the banner. The builder stays
+    at the page's ``__wrapped__`` (the workbook app builds each step's view with it)."""
 
-    def wrap(build: Callable[P, w.Widget]) -> Callable[P, w.Widget]:
+    def wrap(build: Callable[Concatenate[Workbook, P], w.Widget]) -> Callable[P, w.Widget]:
         @functools.wraps(build)
         def page(*args: P.args, **kwargs: P.kwargs) -> w.Widget:
             from coach.workshop import NoSeat
 
             prepare_page(coach=coach)
             try:
-                seat = bind_owner(step)
+                book, seat = open_workbook(step)
             except NoSeat as exc:
                 return note(str(exc), "warn")
-            view = build(*args, **kwargs)
+            view = build(book, *args, **kwargs)
             if seat is None:
                 return view
             return w.VBox([CohortBanner(seat.cohort), view])
@@ -93,14 +98,13 @@ def workbook_page(
     return wrap
 
 
-def share_toggle(kind: str, key: str, field: str, label: str) -> w.Widget:
+def share_toggle(book: Workbook, kind: str, key: str, field: str, label: str) -> w.Widget:
     """In a workshop, "Share with facilitator" for one item (and unshare); else nothing."""
     from coach.settings import get_settings
 
     if not get_settings().workshop:
         return w.HBox()
-    shared_key = f"{kind}:{key}"[:64]
-    is_shared = common.store().get(common.owner(), "shared", shared_key) is not None
+    is_shared = book.is_shared(kind, key)
     toggle = w.ToggleButton(
         value=is_shared,
         description="Shared with facilitator" if is_shared else "Share with facilitator",
@@ -114,15 +118,10 @@ def share_toggle(kind: str, key: str, field: str, label: str) -> w.Widget:
 
         try:
             if change["new"]:
-                common.store().put(
-                    common.owner(),
-                    "shared",
-                    shared_key,
-                    {"kind": kind, "key": key, "field": field, "label": label},
-                )
+                book.share(kind, key, field, label)
                 toggle.description, toggle.icon = "Shared with facilitator", "eye"
             else:
-                common.store().delete(common.owner(), "shared", shared_key)
+                book.unshare(kind, key)
                 toggle.description, toggle.icon = "Share with facilitator", "eye-slash"
         except StoreError as exc:  # e.g. the workshop has ended: say so, share nothing
             toggle.unobserve(on_change, names="value")

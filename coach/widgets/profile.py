@@ -5,8 +5,10 @@ from __future__ import annotations
 import ipywidgets as w
 
 from coach.profiles import NAME_MAX, SHORT_MAX
-from coach.widgets.common import StepView, heading, owner, store
+from coach.widgets.common import StepView, heading
 from coach.widgets.fields import Limited, SavedField, limited_field
+from coach.workbook import Workbook
+from coach.workbook.kinds import PROFILE, PROFILE_KEY
 
 FIELDS = [
     ("name", "Name", "e.g. Priya Raman", NAME_MAX),
@@ -16,7 +18,7 @@ FIELDS = [
 ]
 
 
-def profile_widget() -> StepView:
+def profile_widget(book: Workbook) -> StepView:
     """Name, headline, organization, industry and LinkedIn account type, saved on change
     (a field over its limit is kept in its box, with how much to cut, and not saved)."""
     boxes = {
@@ -26,19 +28,20 @@ def profile_widget() -> StepView:
         for key, label, hint, limit in FIELDS
     }
     account = w.ToggleButtons(options=[("Free LinkedIn", "free"), ("Premium", "premium")])
-    fields = [limited_field(box, "profile", "me", key) for key, box in boxes.items()]
+    fields = [limited_field(book, box, PROFILE, PROFILE_KEY, key) for key, box in boxes.items()]
     fields.append(
         SavedField(
+            book,
             account,
-            "profile",
-            "me",
+            PROFILE,
+            PROFILE_KEY,
             "linkedin_account",
             show=lambda value: setattr(account, "value", value or "free"),
         )
     )
 
     def load() -> None:
-        data = store().get(owner(), "profile", "me")
+        data = book.profile()
         for field in fields:
             field.load(data)
 

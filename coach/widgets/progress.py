@@ -2,66 +2,63 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 import ipywidgets as w
 
-from coach.exports import journal_newest_first, progress_line
+from coach.exports import progress_line
 from coach.store import StoreError
-from coach.widgets.common import StepView, download_link, esc, heading, note, owner, store
+from coach.widgets.common import StepView, download_link, esc, heading, note
 from coach.widgets.fields import AskOnce, Limited
 from coach.widgets.page import workbook_page
+from coach.workbook import JournalRecord, Workbook
+from coach.workbook.kinds import JOURNAL
 
 JOURNAL_MAX = 5000
 
 
-def progress_svg(entries: list[dict], goals: dict[str, str]) -> bytes:
+def progress_svg(entries: list[JournalRecord], goals: dict[str, str]) -> bytes:
     """Progress (0-100 %) of each goal over the journal's dates, each goal named in full."""
     from coach.widgets.svg import goal_progress
 
     return goal_progress(entries, goals)
 
 
-def plan_markdown() -> str:
+def plan_markdown(book: Workbook) -> str:
     """Goals, network, candidates, outreach, meetings and the journal, as one Markdown
     document."""
     from coach.exports import mentoring_plan
 
-    s, me = store(), owner()
-    kinds = ("goal", "network", "candidate", "draft", "meeting", "journal")
-    return mentoring_plan(
-        s.get(me, "profile", "me") or {}, {kind: s.all(me, kind) for kind in kinds}
-    )
-
-
-def saved_goals() -> dict[str, str]:
-    """Each goal with a title: key → title."""
-    return {k: g["title"] for k, g in store().all(owner(), "goal") if g.get("title")}
+    return mentoring_plan(book)
 
 
 class JournalEntry(w.VBox):
     """One entry: its date, text and progress per goal; Delete asks once."""
 
     def __init__(
-        self, key: str, entry: dict, goals: dict[str, str], changed: Callable[[str], None]
+        self,
+        book: Workbook,
+        key: str,
+        entry: JournalRecord,
+        goals: dict[str, str],
+        changed: Callable[[str], None],
     ) -> None:
         self.key = key
         message = w.HTML()
         progress = progress_line(entry, goals)
         text = w.HTML(
-            f"<b>{esc(entry.get('date', ''))}</b>"
-            f'<div style="white-space:pre-wrap">{esc(entry.get("text", ""))}</div>'
+            f"<b>{esc(entry.date)}</b>"
+            f'<div style="white-space:pre-wrap">{esc(entry.text)}</div>'
             + (f"<small>{esc(progress)}</small>" if progress else "")
         )
 
         def delete() -> None:
-            store().delete(owner(), "journal", key)
-            changed(f"Deleted the entry of {entry.get('date', '')}.")
+            book.delete(JOURNAL, key)
+            changed(f"Deleted the entry of {entry.date}.")
 
         remove = AskOnce(
             "Delete",
-            lambda: f"Delete this entry of {entry.get('date', '')}? Press again to confirm.",
+            lambda: f"Delete this entry of {entry.date}? Press again to confirm.",
             delete,
             message,
             icon="trash",
@@ -74,7 +71,7 @@ class JournalEntry(w.VBox):
 
 
 @workbook_page("progress")
-def progress_widget() -> StepView:
+def progress_widget(book: Workbook) -> StepView:
     """Journal entries with a progress slider per goal; the entries; the plot; export."""
     text = w.Textarea(
         placeholder="What happened, what you learned, what you will do next",
@@ -104,13 +101,12 @@ def progress_widget() -> StepView:
         """Re-read goals (a goal set since appears), the journal and the chart."""
         from coach.widgets.fields import svg_image
 
-        goals = saved_goals()
-        saved = store().all(owner(), "journal")
-        if (goals, saved) == last[0]:  # nothing changed: keep the list and the chart
+        goals = book.goal_titles()
+        newest = book.journal()
+        if (goals, newest) == last[0]:  # nothing changed: keep the list and the chart
             return
-        last[0] = (goals, saved)
-        newest = journal_newest_first(saved)
-        latest = newest[0][1].get("progress", {}) if newest else {}
+        last[0] = (goals, newest)
+        latest = newest[0][1].progress if newest else {}
         for key in list(sliders):
             if key not in goals:
                 del sliders[key]
@@ -123,11 +119,11 @@ def progress_widget() -> StepView:
             rows.append(w.HBox([sliders[key], w.HTML(f"<small>{esc(title)}</small>")]))
         slider_box.children = rows
         hint.children = [] if goals else [note("Set a goal in step 01 to track its progress here.")]
-        entries_box.children = [JournalEntry(k, e, goals, changed) for k, e in newest] or [
+        entries_box.children = [JournalEntry(book, k, e, goals, changed) for k, e in newest] or [
             w.HTML("<i>No entries yet.</i>")
         ]
         picture.value = svg_image(
-            progress_svg([e for _k, e in saved], goals), "Your goals' progress over time"
+            progress_svg([e for _k, e in newest], goals), "Your goals' progress over time"
         )
         link.value = ""  # an earlier export would be out of date
 
@@ -138,14 +134,9 @@ def progress_widget() -> StepView:
         if not box.fits:
             message.value = note(f"Not saved: {box.problem()}", "warn").value
             return
-        today = dt.date.today().isoformat()
-        entry = {
-            "date": today,
-            "text": box.text,
-            "progress": {k: s.value for k, s in sliders.items()},
-        }
+        progress = {k: s.value for k, s in sliders.items()}
         try:  # a new entry under its own key: nothing another tab wrote is touched
-            store().put(owner(), "journal", f"{today}-{dt.datetime.now():%H%M%S%f}", entry)
+            book.add_journal_entry(box.text, progress)
         except StoreError as exc:  # a workshop that has ended: say so, keep the text
             message.value = note(str(exc), "error").value
             return
@@ -155,7 +146,7 @@ def progress_widget() -> StepView:
     def on_export(_b: object) -> None:
         from coach.exports import markdown_pdf
 
-        plan = plan_markdown()
+        plan = plan_markdown(book)
         links = [
             download_link(
                 plan.encode(), "mentoring-plan.md", "text/markdown", "Save mentoring-plan.md"

@@ -6,21 +6,14 @@ import json
 
 import ipywidgets as w
 
-from coach.widgets.common import (
-    CoachStatus,
-    StepView,
-    download_link,
-    heading,
-    note,
-    owner,
-    store,
-)
+from coach.widgets.common import CoachStatus, StepView, download_link, heading, note
 from coach.widgets.page import workbook_page
 from coach.widgets.profile import profile_widget
+from coach.workbook import Workbook
 
 
 @workbook_page("start")
-def start_widget() -> StepView:
+def start_widget(book: Workbook) -> StepView:
     """Coach status, your profile, and 'download my data' / 'delete my data'."""
     link = w.HTML()
     wide = w.Layout(width="auto")
@@ -32,7 +25,7 @@ def start_widget() -> StepView:
     message = w.HTML()
 
     def on_export(_b: object) -> None:
-        payload = json.dumps(store().export(owner()), ensure_ascii=False, indent=2).encode()
+        payload = json.dumps(book.export(), ensure_ascii=False, indent=2).encode()
         link.value = download_link(
             payload,
             "mentor-workbook-data.json",
@@ -51,7 +44,7 @@ def start_widget() -> StepView:
         if confirm.value.strip() != "DELETE":
             message.value = note("Not deleted: type DELETE to confirm.", "warn").value
             return
-        n = store().erase(owner())
+        n = book.erase()
         about.refresh()
         confirm.value, confirm.layout.display = "", "none"
         message.value = note(f"Deleted {n} saved items: every step now starts empty.", "ok").value
@@ -63,7 +56,7 @@ def start_widget() -> StepView:
 
     export.on_click(on_export)
     delete.on_click(on_delete)
-    about = profile_widget()
+    about = profile_widget(book)
     return StepView(
         [
             CoachStatus(warm=False),

@@ -10,7 +10,11 @@ cannot run anything.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
+
+if TYPE_CHECKING:
+    from coach.workbook import JournalRecord, NetworkRecord
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 WIDTH = 640
@@ -43,13 +47,13 @@ def wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(" ".join(str(text).split()), width, break_long_words=True) or [""]
 
 
-def network_map(rows: list[dict], cells: list[tuple[str, str]]) -> bytes:
+def network_map(rows: list[NetworkRecord], cells: list[tuple[str, str]]) -> bytes:
     """A 2x2 map (inside/outside by more senior/peer): each person by their full name, a
     dot coloured by industry; an empty cell is marked as a gap."""
     half = WIDTH / 2
     names = {
-        c: [(wrap(str(r.get("name", "")), 34), r.get("industry") == "other") for r in rows
-            if (r.get("side"), r.get("level")) == c]
+        c: [(wrap(r.name, 34), r.industry == "other") for r in rows
+            if (r.side, r.level) == c]
         for c in cells
     }  # fmt: skip
     need = {c: sum(len(n) * LINE + 6 for n, _ in people) for c, people in names.items()}
@@ -88,20 +92,20 @@ def network_map(rows: list[dict], cells: list[tuple[str, str]]) -> bytes:
             body.append(_lines(x + 36, line_y, lines))
             line_y += len(lines) * LINE + 6
     height = top + heights["senior"] + heights["peer"] + 4
-    who = ", ".join(str(r.get("name", "")) for r in rows) or "nobody yet"
+    who = ", ".join(r.name for r in rows) or "nobody yet"
     return _doc(height, body, f"Your developmental network: {who}")
 
 
-def goal_progress(entries: list[dict], goals: dict[str, str]) -> bytes:
+def goal_progress(entries: list[JournalRecord], goals: dict[str, str]) -> bytes:
     """Progress (0-100 %) of each goal over the journal's dates, each goal named in full
     in the legend below the chart."""
     series = []
     for key, title in goals.items():
         points = []
         for e in entries:
-            value = e.get("progress", {}).get(key)
+            value = e.progress.get(key)
             try:
-                day = dt.date.fromisoformat(str(e.get("date", "")))
+                day = dt.date.fromisoformat(e.date)
             except ValueError:
                 continue
             if isinstance(value, (int, float)):
