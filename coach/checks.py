@@ -250,7 +250,7 @@ def run_checks(names: list[str], text: str, subject: str | None, ctx: Context) -
 
 # What each check means, as a sentence for the person reading it (the page shows these,
 # never the names above). ``{mentor}`` is the mentor's first name, ``{limit_text}`` the
-# channel's limit from LIMIT_TEXTS.
+# channel's limit (its ``limit_text`` in prompts/vocabulary.yaml).
 LABELS: dict[str, str] = {
     "fits-limit": "Fits {limit_text}",
     "mentions-specific-points": "Mentions one or two specific things you noticed about {mentor}",
@@ -263,20 +263,15 @@ LABELS: dict[str, str] = {
     "one-recipient": "Greets {mentor} alone, by name",
     "reads-naturally": "Reads as a person wrote it: whole sentences, no clashes or copied markup",
 }
-LIMIT_TEXTS: dict[str, str] = {
-    "linkedin-note": "LinkedIn's {limit}-character limit for {account} accounts",
-    "linkedin-message": "the {limit}-character length that gets a first message read",
-    "inmail": "InMail's limits: {limit} characters, and {subject_limit} for the subject",
-    "email": "a short e-mail: {limit} characters, and {subject_limit} for the subject",
-    "follow-up": "a short follow-up: {limit} characters",
-    "thank-you": "a short thank-you: {limit} characters",
-}
 
 
 def label(name: str, ctx: Context) -> str:
     """The check ``name`` as a sentence a person understands, for the draft judged by ``ctx``."""
+    from coach.prompts import vocabulary
+
     account = "Premium" if ctx.me.linkedin_account == "premium" else "free"
-    limit_text = LIMIT_TEXTS.get(ctx.kind, "{limit} characters").format(
+    spec = vocabulary().kinds.get(ctx.kind)
+    limit_text = (spec.limit_text if spec else "{limit} characters").format(
         limit=ctx.limit, subject_limit=ctx.subject_limit, account=account
     )
     return LABELS[name].format(mentor=ctx.mentor.first_name, limit_text=limit_text)

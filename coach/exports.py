@@ -104,20 +104,6 @@ def markdown_pdf(markdown: str) -> bytes:
     return bytes(pdf.output())
 
 
-KIND_NAMES = {
-    "linkedin-note": "LinkedIn connection note",
-    "linkedin-message": "LinkedIn message",
-    "inmail": "InMail",
-    "email": "E-mail",
-    "follow-up": "Follow-up",
-    "thank-you": "Thank-you",
-}
-PHASE_NAMES = {
-    "first-meeting": "First meeting",
-    "agreement": "Agreement",
-    "development": "Development",
-    "closing": "Closing",
-}
 SIDE_NAMES = {"inside": "inside my organization", "outside": "outside my organization"}
 LEVEL_NAMES = {"senior": "more senior", "peer": "a peer"}
 
@@ -135,6 +121,9 @@ def mentoring_plan(book: Workbook) -> str:
     """Goals, network, candidates, outreach sent, meetings (with their agendas) and the
     journal of one workbook, as one Markdown document. Everything a person typed goes in
     whole."""
+    from coach.prompts import vocabulary
+
+    vocab = vocabulary()  # what each kind of draft and phase of meeting is called
     goals = book.goal_titles()
     candidates = book.candidates()
     names = {k: c.name for k, c in candidates}
@@ -163,13 +152,15 @@ def mentoring_plan(book: Workbook) -> str:
     for _k, d in book.drafts():
         if d.sent_at:
             to = names.get(d.candidate, "")
-            kind = KIND_NAMES.get(d.kind, "Message")
+            spec = vocab.kinds.get(d.kind)
+            kind = spec.short if spec else "Message"
             lines.append(f"- {d.sent_at} {kind}{' to ' + to if to else ''}: {_one_line(d.text)}")
     lines += ["", "## Meetings"]
     for _k, m in book.meetings():
         with_whom = names.get(m.candidate, "")
         head = " ".join(p for p in (m.date, m.time) if p)
-        what = PHASE_NAMES.get(m.phase, "Meeting")
+        phase = vocab.phases.get(m.phase)
+        what = phase.label if phase else "Meeting"
         lines.append(
             f"- {head + ' · ' if head else ''}{what}{' with ' + with_whom if with_whom else ''}"
         )

@@ -196,7 +196,7 @@ def _index_one(
         store.replace_file(key, shown(str(root)), fp, chunks, vectors, hint_vectors)
     except CoachError as exc:  # a LoadError, or the embedder or the store failing
         return _not_indexed(store, key, state, exc)
-    except Exception as exc:  # a bug or a file nobody foresaw: one file must not stop the run
+    except Exception as exc:  # noqa: BLE001 (one file must not stop the run)
         _log.debug("indexing %s failed", key, exc_info=True)
         reason = f"could not be indexed (unexpected {type(exc).__name__}); please report it"
         return _not_indexed(store, key, state, CoachError(reason))

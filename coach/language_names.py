@@ -56,7 +56,7 @@ def parse_name(name: str) -> PersonName:
     try:
         h = HumanName(text)
         parts = (h.title, h.first, h.last, h.nickname)
-    except Exception:  # nameparser is forgiving; a name it cannot read is kept whole
+    except Exception:  # noqa: BLE001 (a name it cannot read: kept whole)
         parts = ("", "", "", "")
     title, first, last, nick = (str(p).strip() for p in parts)
     # Keep only what was really in the name (the checks look for the greeting in the text).

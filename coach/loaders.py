@@ -278,7 +278,7 @@ def _load_pdf(data: bytes, path: Path, max_chars: int) -> LoadedDoc:
         raise
     except MemoryError:
         raise
-    except Exception as exc:  # pypdf raises all kinds of errors on a broken or hostile PDF
+    except Exception as exc:  # noqa: BLE001 (pypdf raises all kinds on a hostile PDF)
         raise UnreadableFile(f"the PDF could not be read ({type(exc).__name__})") from None
     finally:
         pypdf_log.setLevel(level)

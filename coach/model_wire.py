@@ -155,7 +155,7 @@ class MaskUrls(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             text = record.getMessage()
-        except Exception:  # a record that cannot be formatted is logging's own problem
+        except Exception:  # noqa: BLE001 (a log filter must not raise)
             return True
         masked = mask_urls(text)
         if masked != text:

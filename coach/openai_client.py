@@ -63,7 +63,9 @@ def client(settings: Settings) -> Any:
                 max_retries=0,
                 http_client=openai.DefaultHttpxClient(event_hooks={"response": [bound_response]}),
             )
-        except Exception:  # a malformed URL; its text may hold credentials, so not shown
+        # a malformed URL (the SDK and httpx raise several kinds); its text may hold
+        # credentials, so not shown
+        except Exception:  # noqa: BLE001 (many kinds for a bad URL; not shown)
             raise ConfigError(
                 f"OPENAI_BASE_URL is not a usable URL ({_where(settings)}); it should look "
                 "like http://127.0.0.1:11434/v1"
@@ -150,7 +152,7 @@ def _with_retries(
             return attempt(min(settings.request_timeout, left))
         except ModelServerError:
             raise
-        except Exception as exc:  # SDK errors, broken streams and malformed answers alike
+        except Exception as exc:  # noqa: BLE001 (SDK errors, broken streams, bad answers)
             if budget.left() <= 0:
                 raise budget.expired() from None
             asked = _retry_after(exc)
@@ -179,7 +181,7 @@ def list_models(settings: Settings, seconds: float = 5.0) -> list[str]:
             return [str(m.id) for m in models.data]
     except ModelServerError:
         raise
-    except Exception as exc:  # SDK errors and malformed answers alike
+    except Exception as exc:  # noqa: BLE001 (SDK errors and malformed answers alike)
         if budget.left() <= 0:
             raise budget.expired() from None
         raise ModelServerError(describe_error(exc, settings)) from None

@@ -231,8 +231,20 @@ class KindSpec(_Strict):
     label: str  # in a menu: "LinkedIn connection note"
     noun: str  # in a sentence: "a LinkedIn connection note"
     limit: str | ByAccount  # the setting(s) holding its character limit
+    # how the fits-limit check says it: "a short follow-up: {limit} characters"
+    limit_text: str
     subject_limit: str | None = None  # the setting holding its subject's limit, if it has one
     free_account: str | None = None  # what to say when a free account asks for it
+
+    @property
+    def short(self) -> str:
+        """The label without a closing "(…)": "InMail" (an export's list of what was sent)."""
+        return re.sub(r"\s*\([^()]*\)$", "", self.label)
+
+    @property
+    def premium_only(self) -> bool:
+        """Whether only a LinkedIn Premium account can send it (InMail)."""
+        return self.free_account is not None
 
     def limits(self, account: str, settings: Settings) -> tuple[int, int | None]:
         """(body limit, subject limit or None) for a LinkedIn ``account`` ('free', 'premium')."""
@@ -269,6 +281,12 @@ class Vocabulary(_Strict):
             limit = kind.limit
             fields = [limit] if isinstance(limit, str) else [limit.free, limit.premium]
             fields += [kind.subject_limit] if kind.subject_limit else []
+            unknown = placeholders(kind.limit_text) - {"limit", "subject_limit", "account"}
+            if unknown:
+                raise ValueError(
+                    f"kind {name!r}: limit_text uses {', '.join(sorted(unknown))}; it may use "
+                    "only {limit}, {subject_limit} and {account}"
+                )
             for field in fields:
                 if field not in numbers:
                     raise ValueError(

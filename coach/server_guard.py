@@ -60,7 +60,7 @@ def redact_record(record: logging.LogRecord) -> None:
     traceback and its stack."""
     try:
         message = record.getMessage()
-    except Exception:  # a bad format string: logging reports it, with the message's parts
+    except Exception:  # noqa: BLE001 (a bad record must still be redacted, never raise in logging)
         message = f"{record.msg!s} {record.args!r}"
     record.msg, record.args = redact(message), None
     if record.exc_info:

@@ -240,7 +240,7 @@ class OrphanKernels:
         (shut down, or between the two halves of a restart)."""
         try:
             return int(self.manager.kernel_model(kernel_id)["connections"])
-        except Exception:
+        except (tornado.web.HTTPError, KeyError):  # 404: no such kernel; or it went meanwhile
             return None
 
     async def check(self) -> None:
@@ -264,7 +264,7 @@ class OrphanKernels:
         owner = self.seats.owner_of(kernel_id) or ""
         try:
             await ensure_async(self.manager.shutdown_kernel(kernel_id))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 (the reaper must outlive any failure)
             if kernel_id in self.manager:  # try again after another grace period
                 self.last_connected[kernel_id] = self.clock()
                 self.log.warning(

@@ -91,7 +91,8 @@ class Store:
                     cur.close()
 
             self._migrate()
-        except Exception as exc:  # a database that cannot open: say what to do, never the URL
+        # a database that cannot open: say what to do, never the URL
+        except Exception as exc:  # noqa: BLE001 (any driver's failure to open)
             if url.startswith("sqlite"):
                 advice = "Check that COACH_HOME is writable and the disk is not full."
             else:

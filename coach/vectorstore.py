@@ -83,7 +83,8 @@ def _open_client(settings: Settings) -> Any:
         else:
             settings.chroma_path.mkdir(parents=True, exist_ok=True)
             c = chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
-    except Exception as exc:  # chromadb raises many kinds; all mean "store unavailable"
+    # chromadb raises many kinds; all mean "store unavailable"
+    except Exception as exc:  # noqa: BLE001 (chromadb raises many kinds)
         where = settings.chroma_url or str(settings.chroma_path)
         raise CorpusIndexError(
             f"Cannot open the chroma store at {where} ({type(exc).__name__}). "
@@ -120,7 +121,7 @@ class Corpus:
         if self._col is None:
             try:
                 self._col = self._client.get_collection(PREFIX + self.name)
-            except Exception:  # NotFoundError differs across chromadb versions
+            except Exception:  # noqa: BLE001 (chromadb's not-found error differs across versions)
                 return None
         return self._col
 

@@ -159,7 +159,8 @@ def cmd_create(args: argparse.Namespace) -> int:
         page, pdf = handout_html(created).encode("utf-8"), handout_pdf(created)
         _write_private(html_path, page)
         _write_private(pdf_path, pdf)
-    except Exception as exc:  # the links would be lost: undo the cohort, say why
+    # whatever failed, the links would be lost: undo the cohort, say why
+    except Exception as exc:  # noqa: BLE001 (links lost: undo, say why)
         for path in (html_path, pdf_path):
             path.unlink(missing_ok=True)
         delete_cohort(created.cohort.name)  # its links were never handed out

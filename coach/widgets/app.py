@@ -286,7 +286,7 @@ class WorkbookApp(QuietRepr, w.VBox):
             if callable(refresh):
                 try:
                     refresh()
-                except Exception as exc:  # the step stays usable; say what happened
+                except Exception as exc:  # noqa: BLE001 (a step's bug: say it, stay usable)
                     problem = _problem(step, exc)
         # every view built so far stays in the page, hidden: showing one again changes one
         # style, where replacing the children would make the browser draw it anew
@@ -310,7 +310,7 @@ class WorkbookApp(QuietRepr, w.VBox):
             if self.book is None:
                 raise RuntimeError("the app shows a step only once show_first has run")
             view: w.Widget = build(self.book)
-        except Exception as exc:  # a broken step must not take the app down
+        except Exception as exc:  # noqa: BLE001 (a broken step must not take the app down)
             return _problem(step, exc)
         if isinstance(view, w.DOMWidget):
             view.add_class(f"mw-view-{step.slug}")  # for the tests and the benchmark
@@ -319,7 +319,7 @@ class WorkbookApp(QuietRepr, w.VBox):
     def _mark(self, step: Step) -> None:
         try:
             done = steps_done(self.book) if self.book is not None else set()
-        except Exception:  # the store may be busy: the bar keeps its last state
+        except Exception:  # noqa: BLE001 (the bar is a hint: it keeps its last state)
             done = set()
         for s in STEPS:
             b = self.buttons[s.slug]
@@ -345,7 +345,7 @@ class WorkbookApp(QuietRepr, w.VBox):
 
         try:
             record_activity(self.seat.id, step.slug)
-        except Exception:  # activity is a hint for the facilitator, never worth an error
+        except Exception:  # noqa: BLE001 (activity is only a hint)
             return
 
 

@@ -137,7 +137,7 @@ class CoachStatus(w.HTML):
             from coach.api import search
 
             search("how do I find a mentor", k=1)
-        except Exception as exc:  # shown to the person, never raised into the page
+        except Exception as exc:  # noqa: BLE001 (a thread's top level: shown)
             CoachStatus._error = str(exc)[:200]
         CoachStatus._warm.set()
         for status in CoachStatus._shown:
@@ -222,7 +222,7 @@ def wait_for_request() -> None:
     def run() -> None:  # the kernel's own event loop is busy running this cell
         try:
             got.append(asyncio.run(receive()))
-        except Exception as exc:  # as Voilà: say so, and go on without request details
+        except Exception as exc:  # noqa: BLE001 (a thread's top level: warn)
             import warnings
 
             warnings.warn(f"No request details from {url}: {type(exc).__name__}", stacklevel=1)

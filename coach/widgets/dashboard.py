@@ -238,7 +238,7 @@ class Dashboard(w.VBox):
                 if time.monotonic() - last >= REFRESH_SECONDS:
                     last = time.monotonic()
                     self.refresh()
-            except Exception:  # the next tick tries again; the page stays usable
+            except Exception:  # noqa: BLE001 (a thread's top level: the next tick tries again)
                 continue
 
 

@@ -18,13 +18,21 @@ from coach.widgets.page import workbook_page
 from coach.workbook import Workbook, meeting_key
 from coach.workbook.kinds import MEETING
 
-PHASES = [
-    ("First meeting", "first-meeting"),
-    ("Agreement", "agreement"),
-    ("Development", "development"),
-    ("Closing", "closing"),
-]
-PHASE_NAMES = {key: label for label, key in PHASES}
+
+def phase_options() -> list[tuple[str, str]]:
+    """(label, phase) of every meeting phase, in prompts/vocabulary.yaml's order (read when
+    first asked for, not when this module is imported)."""
+    from coach.prompts import vocabulary
+
+    return [(spec.label, phase) for phase, spec in vocabulary().phases.items()]
+
+
+def phase_label(phase: str, default: str = "") -> str:
+    """A phase as the page names it: "First meeting"."""
+    from coach.prompts import vocabulary
+
+    spec = vocabulary().phases.get(phase)
+    return spec.label if spec else default
 
 
 def agenda_html(agenda: Any) -> str:
@@ -86,7 +94,7 @@ def planned(book: Workbook) -> list[tuple[str, str]]:
     """(A line for each planned meeting, its key), soonest date first."""
     rows = []
     for key, m, who in book.planned_meetings():
-        line = f"{m.date} · {who.name} · {PHASE_NAMES.get(m.phase, '')}"
+        line = f"{m.date} · {who.name} · {phase_label(m.phase)}"
         rows.append((m.date, line, key))
     return [(line, key) for _d, line, key in sorted(rows)]
 
@@ -95,7 +103,8 @@ def planned(book: Workbook) -> list[tuple[str, str]]:
 def meetings_widget(book: Workbook) -> StepView:
     """Choose a candidate and a phase, get the agenda, keep notes, download it."""
     who = w.Dropdown(description="With")
-    phase = w.Dropdown(description="Phase", options=PHASES)
+    phases = phase_options()
+    phase = w.Dropdown(description="Phase", options=phases)
     minutes = w.BoundedIntText(value=45, min=10, max=480, description="Minutes")
     day = w.DatePicker(description="Date", value=dt.date.today() + dt.timedelta(days=7))
     at = w.Text(value="10:00", description="Time")
@@ -201,7 +210,7 @@ def meetings_widget(book: Workbook) -> StepView:
         m = book.get(MeetingRecord, change["new"]) or MeetingRecord()
         loading[0] = True
         try:
-            who.value, phase.value = m.saved("candidate"), m.phase or "first-meeting"
+            who.value, phase.value = m.saved("candidate"), m.phase or phases[0][1]
         finally:
             loading[0] = False
         load()

@@ -25,23 +25,6 @@ from coach.widgets.page import workbook_page
 from coach.workbook import DraftRecord, Workbook
 from coach.workbook.kinds import DRAFT, LATER_MESSAGES, draft_key
 
-KINDS = [
-    ("LinkedIn connection note", "linkedin-note"),
-    ("LinkedIn message (1st-degree)", "linkedin-message"),
-    ("InMail (Premium)", "inmail"),
-    ("E-mail", "email"),
-    ("Follow-up", "follow-up"),
-    ("Thank-you", "thank-you"),
-]
-KIND_NAMES = {
-    "linkedin-note": "a LinkedIn connection note",
-    "linkedin-message": "a LinkedIn message",
-    "inmail": "an InMail",
-    "email": "an e-mail",
-    "follow-up": "a follow-up",
-    "thank-you": "a thank-you note",
-}
-PREMIUM_ONLY = ("inmail",)
 INMAIL_NOTE = "InMail needs LinkedIn Premium; change your account type in step 00."
 OK = '<span class="mw-ok" style="color:#2e7d32">✓</span>'
 WARN = '<span class="mw-warn" style="color:#b26a00">⚠</span>'
@@ -69,9 +52,28 @@ def source_list(passages: list) -> w.Accordion:
     return acc
 
 
+def all_kinds() -> list[tuple[str, str]]:
+    """(label, kind) of every kind of draft, in prompts/vocabulary.yaml's order (read when
+    first asked for, not when this module is imported)."""
+    from coach.prompts import vocabulary
+
+    return [(spec.label, kind) for kind, spec in vocabulary().kinds.items()]
+
+
+def kind_noun(kind: str, default: str = "this") -> str:
+    """A kind of draft in a sentence: "a LinkedIn connection note"."""
+    from coach.prompts import vocabulary
+
+    spec = vocabulary().kinds.get(kind)
+    return spec.noun if spec else default
+
+
 def kinds_for(account: str) -> list[tuple[str, str]]:
     """The kinds a person with this LinkedIn account can send (InMail needs Premium)."""
-    return [k for k in KINDS if account == "premium" or k[1] not in PREMIUM_ONLY]
+    from coach.prompts import vocabulary
+
+    kinds = vocabulary().kinds
+    return [k for k in all_kinds() if account == "premium" or not kinds[k[1]].premium_only]
 
 
 def readable(exc: CoachError, kind: str) -> str:
@@ -89,7 +91,7 @@ def readable(exc: CoachError, kind: str) -> str:
         return INMAIL_NOTE
     if isinstance(exc, DraftError):
         return (
-            f"The coach could not write {KIND_NAMES.get(kind, 'this')} from what you have filled "
+            f"The coach could not write {kind_noun(kind)} from what you have filled "
             "in so far: add a goal in step 01 or shorten the first point about this person in "
             "step 03, then try again (or write it yourself here)."
         )
@@ -113,7 +115,8 @@ class OutreachWidget(StepView):
     def __init__(self, book: Workbook) -> None:
         self.book = book
         self.candidate = w.Dropdown(description="To")
-        self.kind = w.Dropdown(options=KINDS, value="linkedin-note", description="As")
+        kinds = all_kinds()
+        self.kind = w.Dropdown(options=kinds, value=kinds[0][1], description="As")
         self.kind_note = w.HTML()
         self.go = w.Button(description="Draft it", button_style="primary", icon="pencil")
         self.more = w.Checkbox(description="Show 2 alternatives", value=False)
@@ -200,7 +203,7 @@ class OutreachWidget(StepView):
             self.kind.options = kinds
             self.kind.value = kind if kind in values else values[0]
         self.kind_note.value = (
-            "" if len(kinds) == len(KINDS) else f"<small>{esc(INMAIL_NOTE)}</small>"
+            "" if len(kinds) == len(all_kinds()) else f"<small>{esc(INMAIL_NOTE)}</small>"
         )
         self._load()
 
@@ -234,11 +237,11 @@ class OutreachWidget(StepView):
             self.message.value = note(problem, "warn").value
         elif saved and saved.text:
             self.message.value = note(
-                f"Your saved draft to {self._first()} as {KIND_NAMES[kind]}.", "ok"
+                f"Your saved draft to {self._first()} as {kind_noun(kind)}.", "ok"
             ).value
         else:
             self.message.value = note(
-                f"No draft for {self._first()} as {KIND_NAMES[kind]} yet: press Draft it."
+                f"No draft for {self._first()} as {kind_noun(kind)} yet: press Draft it."
             ).value
         self._update()
 
@@ -326,7 +329,7 @@ class OutreachWidget(StepView):
         hints = []
         if over and self.pair:
             hints.append(
-                f"Longer than {KIND_NAMES[self.pair[1]]} should be: cut it to {self.limit} "
+                f"Longer than {kind_noun(self.pair[1])} should be: cut it to {self.limit} "
                 "characters before you send it (what you typed is kept)."
             )
         if subject_over:

@@ -67,7 +67,7 @@ class CohortBanner(w.HTML):
             time.sleep(BANNER_SECONDS)
             try:
                 self.value = self.text()
-            except Exception:  # the store may be busy; try again next time
+            except Exception:  # noqa: BLE001 (a thread's top level: retried)
                 continue
 
 

@@ -158,7 +158,7 @@ def progress_widget(book: Workbook) -> StepView:
                     markdown_pdf(plan), "mentoring-plan.pdf", "application/pdf", "Save as PDF"
                 )
             )
-        except Exception as exc:  # the Markdown is still there; say why the PDF is not
+        except Exception as exc:  # noqa: BLE001 (fpdf's failure: say why)
             message.value = note(
                 f"The PDF could not be made ({type(exc).__name__}); the Markdown file has "
                 "everything.",

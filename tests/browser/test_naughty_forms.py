@@ -381,6 +381,8 @@ def added_ones(strings: list[str]) -> set[int]:
 def test_every_string_in_the_candidate_form_and_each_added_one_shows_as_text(
     page, workshop, naughty
 ):
+    from playwright.sync_api import Error as PlaywrightError
+
     from coach.profiles import MentorCandidate
 
     db, owner = store_of(workshop["home"]), workshop["owner"]
@@ -417,7 +419,7 @@ def test_every_string_in_the_candidate_form_and_each_added_one_shows_as_text(
             card = page.wait_for_function(
                 ADDED, arg=[shown(want["name"]), shown(f"Added {want['name']}.")], timeout=30_000
             ).json_value()
-        except Exception:
+        except PlaywrightError:  # its TimeoutError too
             raise AssertionError(f"#{n} {s!r} not added: {page.evaluate(MESSAGE)!r}") from None
         [(key, stored)] = db.all(owner, "candidate")
         assert {k: stored.get(k) for k in want} == want, repr(s)
