@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 from typing import TYPE_CHECKING
 
-from coach.results import Agenda, Draft
+from coach.results import Agenda
 
 if TYPE_CHECKING:
     from coach.workbook import JournalRecord, Workbook
@@ -49,19 +49,6 @@ def agenda_ics(agenda: Agenda, start: dt.datetime, location: str = "") -> bytes:
         event.add("location", location)
     cal.add_component(event)
     return bytes(cal.to_ical())
-
-
-def draft_markdown(draft: Draft) -> str:
-    """A draft with its checks and sources, for copying or keeping."""
-    lines = [f"# {draft.kind} draft", ""]
-    if draft.subject:
-        lines += [f"Subject: {draft.subject}", ""]
-    lines += [draft.text, "", "## Checks"]
-    lines += [f"- {'✓' if c.passed else '✗'} {c.name}: {c.detail}" for c in draft.checks]
-    if draft.citations:
-        lines += ["", "## Sources"]
-        lines += [f"- {p.title} › {p.section} ({p.source})" for p in draft.citations]
-    return "\n".join(lines) + "\n"
 
 
 def markdown_pdf(markdown: str) -> bytes:

@@ -121,7 +121,7 @@ class Dashboard(w.VBox):
         )
         self.refresh()
         self._stop = threading.Event()
-        threading.Thread(target=self._tick, daemon=True).start()
+        threading.Thread(target=self._tick, name="mw-dashboard-clock", daemon=True).start()
 
     # -- run of show ---------------------------------------------------------------
     def start_segment(self, index: int) -> None:
@@ -229,6 +229,11 @@ class Dashboard(w.VBox):
             "text/csv",
             "Save the progress CSV",
         )
+
+    def close(self) -> None:
+        """The dashboard is gone from its page: its clock stops too."""
+        self._stop.set()
+        super().close()
 
     def _tick(self) -> None:
         last = 0.0

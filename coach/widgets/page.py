@@ -53,7 +53,8 @@ class CohortBanner(w.HTML):
         self.cohort = cohort
         self.title = found.title if found else cohort
         super().__init__(value=self.text())
-        threading.Thread(target=self._follow, daemon=True).start()
+        self._closed = threading.Event()
+        threading.Thread(target=self._follow, name="mw-cohort-banner", daemon=True).start()
 
     def text(self) -> str:
         from coach.workshop import current_segment, segment_status
@@ -62,9 +63,13 @@ class CohortBanner(w.HTML):
         segment = f" · Now: {esc(now)}" if now else ""
         return f'<div class="mw-banner">Workshop: <b>{esc(self.title)}</b>{segment}</div>'
 
+    def close(self) -> None:
+        """The banner is gone from its page (or the page's kernel stops): stop following."""
+        self._closed.set()
+        super().close()
+
     def _follow(self) -> None:
-        while True:
-            time.sleep(BANNER_SECONDS)
+        while not self._closed.wait(BANNER_SECONDS):
             try:
                 self.value = self.text()
             except Exception:  # noqa: BLE001 (a thread's top level: retried)
