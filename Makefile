@@ -58,7 +58,7 @@ lab: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check coach tests bench deploy
 	$(BIN)/ruff format --check coach tests bench deploy
-	$(BIN)/mypy coach
+	$(BIN)/mypy coach tests
 
 test: $(STAMP) $(HUB_STAMP) lint
 	$(BIN)/python -m pytest

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach.models import Passage
 from coach.settings import Settings, get_settings
+
+if TYPE_CHECKING:  # imported lazily at run time: the indexer is heavy
+    from coach.indexer import IndexReport
 
 
 def search(query: str, k: int = 5, *, corpus: str | None = None) -> list[Passage]:
@@ -45,7 +49,7 @@ def index(
     *,
     corpus: str | None = None,
     settings: Settings | None = None,
-):  # -> IndexReport (imported lazily)
+) -> IndexReport:
     """Index files or folders (default: the shipped corpus) into a named corpus."""
     from coach.indexer import index_paths
 

@@ -94,7 +94,8 @@ class OfflineHashEmbedder:
         norm = float(np.linalg.norm(vec))
         if norm > 0:
             vec /= norm
-        return vec.tolist()
+        out: list[float] = vec.tolist()
+        return out
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Vectors for texts to be stored."""
@@ -125,11 +126,13 @@ class MiniLMEmbedder:
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Vectors for texts to be stored."""
-        return self._model.encode(texts).tolist()
+        out: list[list[float]] = self._model.encode(texts).tolist()
+        return out
 
     def embed_query(self, text: str) -> list[float]:
         """The vector for one search query."""
-        return self._model.encode([text])[0].tolist()
+        out: list[float] = self._model.encode([text])[0].tolist()
+        return out
 
 
 class OpenAIEmbedder:

@@ -215,7 +215,8 @@ def _verb_phrase(phrase: str) -> str:
 
 
 def _first_word(phrase: str) -> str:
-    return (re.findall(r"[\w'’]+", phrase.lower()) or [""])[0]
+    words: list[str] = re.findall(r"[\w'’]+", phrase.lower())
+    return (words or [""])[0]
 
 
 def _month_year(when: str) -> tuple[int | None, int | None]:

@@ -109,7 +109,7 @@ def _front_loader() -> type:
 
     class FrontMatterLoader(yaml.SafeLoader):
         def compose_node(self, parent: Any, index: Any) -> Any:
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise UnreadableFile(
                     "front matter uses YAML anchors or aliases (&name, *name); "

@@ -37,13 +37,15 @@ _C = np.float32(np.sqrt(2.0 / np.pi))
 def _gelu(x: np.ndarray) -> np.ndarray:
     # The tanh form is three times cheaper than the exact (erf) form and within 1e-3 of it
     # everywhere (tests/test_minilm_gelu.py checks it).
-    return 0.5 * x * (1.0 + np.tanh(_C * (x + np.float32(0.044715) * x * x * x)))
+    out: np.ndarray = 0.5 * x * (1.0 + np.tanh(_C * (x + np.float32(0.044715) * x * x * x)))
+    return out
 
 
 def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     mean = x.mean(-1, keepdims=True)
     var = ((x - mean) ** 2).mean(-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + EPS) * w + b
+    out: np.ndarray = (x - mean) / np.sqrt(var + EPS) * w + b
+    return out
 
 
 class MiniLM:
@@ -97,10 +99,12 @@ class MiniLM:
             def lin(t: np.ndarray, name: str, p: str = p) -> np.ndarray:
                 # 2-D matmul so that BLAS sees one large product, not a loop of small ones
                 flat = t.reshape(-1, t.shape[-1]) @ w[p + name + ".weight"]
-                return (flat + w[p + name + ".bias"]).reshape(*t.shape[:-1], -1)
+                out: np.ndarray = (flat + w[p + name + ".bias"]).reshape(*t.shape[:-1], -1)
+                return out
 
             def heads(t: np.ndarray) -> np.ndarray:
-                return t.reshape(bsz, n, HEADS, hd).transpose(0, 2, 1, 3)
+                out: np.ndarray = t.reshape(bsz, n, HEADS, hd).transpose(0, 2, 1, 3)
+                return out
 
             q, k, v = (heads(t) for t in np.split(lin(x, "attention.self.qkv"), 3, axis=-1))
             scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(hd)) + bias
@@ -121,7 +125,8 @@ class MiniLM:
             )
         pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        unit: np.ndarray = (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        return unit
 
     def encode(self, texts: list[str], batch: int = 16) -> np.ndarray:
         """Embed ``texts``; similar lengths are batched together to waste no padding."""

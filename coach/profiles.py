@@ -70,7 +70,8 @@ class _Person(_Strict):
     @classmethod
     def from_yaml(cls: type[P], path: str | Path) -> P:
         """Load and validate a YAML file (see examples/me.yaml and examples/mentor.yaml)."""
-        return _load(cls, path)
+        person: P = _load(cls, path)
+        return person
 
 
 class Goal(_Strict):

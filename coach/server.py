@@ -261,7 +261,7 @@ TOO_MANY_PAGES = {
 }
 
 
-class GuardedVoilaHandler(TornadoVoilaHandler):
+class GuardedVoilaHandler(TornadoVoilaHandler):  # type: ignore[misc]
     """Voilà's page handler, behind the seat and facilitator checks and the page limits.
 
     The page's path is normalised once, here; the checks look at that path and Voilà
@@ -277,7 +277,7 @@ class GuardedVoilaHandler(TornadoVoilaHandler):
         manager = self.settings["kernel_manager"]
         return manager if self.ticket is None else RecordingKernels(manager, self.ticket)
 
-    async def get(self, path: str | None = None) -> None:  # type: ignore[override]
+    async def get(self, path: str | None = None) -> None:
         page = normalise_page(path or "")
         if page is None:
             send_page(self, 404, *NO_SUCH_PAGE)

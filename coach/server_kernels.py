@@ -75,7 +75,7 @@ def _kernel_id(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
     return str(kwargs.get("kernel_id") or (args[0] if args else ""))
 
 
-class KernelApiHandler(KernelHandler):  # type: ignore[misc]
+class KernelApiHandler(KernelHandler):
     """``/api/kernels/<id>``: a kernel's model and its shutdown, for its own page only."""
 
     async def get(self, kernel_id: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coach.checks import Context
 from coach.engines.jobs import AgendaJob, AnswerJob, DraftJob, GoalJob
@@ -25,6 +25,10 @@ from coach.prompts import agenda_phases, draft_kinds, get_prompt, vocabulary
 from coach.results import Agenda, Answer, Draft, GoalSuggestion
 from coach.settings import Settings, get_settings
 from coach.turnlog import Turn, record
+
+if TYPE_CHECKING:  # what the module-level __getattr__ below returns for these two names
+    DRAFT_KINDS: tuple[str, ...]
+    PHASES: tuple[str, ...]
 
 
 def __getattr__(name: str) -> Any:

@@ -113,7 +113,7 @@ def backend(
     selected as users select it: COACH_DATABASE_URL."""
     if request.param == "postgresql":
         cluster = request.getfixturevalue("pg_cluster")
-        monkeypatch.setenv("COACH_DATABASE_URL", cluster.new_database())  # type: ignore[attr-defined]
+        monkeypatch.setenv("COACH_DATABASE_URL", cluster.new_database())
         _reset_process_state()
     return str(request.param)
 

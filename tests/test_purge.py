@@ -56,7 +56,8 @@ def test_an_open_page_saving_after_a_purge_is_refused_and_writes_nothing(worksho
     seat = workshop.links[0][0].id
     editor = open_page(monkeypatch, workshop)
     editor.title.value = "Lead the data team"
-    assert get_store().get(seat, "goal", "1")["title"] == "Lead the data team"
+    goal = get_store().get(seat, "goal", "1")
+    assert goal is not None and goal["title"] == "Lead the data team"
 
     assert cohorts.close_cohort("spring", purge=True) >= 1
     editor.why.value = "Because I want to grow"  # the page is still open in the browser

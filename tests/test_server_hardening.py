@@ -272,7 +272,9 @@ def test_a_join_link_from_another_site_asks_before_replacing_the_seat(server):
     resp, body = request(port, f"/join/{theirs}", cookie=held, Sec_Fetch_Site="cross-site")
     assert resp.status == 200 and "Use this join link?" in body
     assert all("mw_seat" not in c for c in resp.headers.get_all("Set-Cookie") or [])
-    xsrf = re.search(r"name=\"_xsrf\" value=\"([^\"]+)\"", body).group(1)
+    found = re.search(r"name=\"_xsrf\" value=\"([^\"]+)\"", body)
+    assert found
+    xsrf = found.group(1)
     # the same question for a link on another site's page without Sec-Fetch-Site
     resp, body = request(port, f"/join/{theirs}", cookie=held, Referer="http://evil.example/")
     assert resp.status == 200 and "Use this join link?" in body

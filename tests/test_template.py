@@ -124,6 +124,8 @@ def test_the_dashboard_chart_is_a_sharp_svg_with_every_step_named_in_full():
 
     img = progress_chart({"goals": 3, "network": 1}, 4)
     assert img.startswith('<img class="mw-chart"') and "max-width:640px" in img
-    svg = base64.b64decode(re.search(r"base64,([^\"]+)", img).group(1)).decode()
+    found = re.search(r"base64,([^\"]+)", img)
+    assert found
+    svg = base64.b64decode(found.group(1)).decode()
     assert svg.lstrip().startswith("<svg") and "</svg>" in svg
     assert all(label in svg for label in STEP_LABELS.values())  # text, not pixels

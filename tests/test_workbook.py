@@ -177,7 +177,7 @@ def test_one_migration_runner_applies_each_migration_once_into_its_own_table(tmp
     db = sqlite3.connect(tmp_path / "x.sqlite3")
 
     @contextmanager
-    def begin():  # type: ignore[no-untyped-def]
+    def begin():
         with db:
             yield db
 

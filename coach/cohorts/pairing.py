@@ -30,7 +30,9 @@ def _terms(texts: list[str]) -> dict[str, str]:
     return out
 
 
-def _wants_and_offers(name: str, people: list[Participant]) -> dict[str, tuple[dict, dict]]:
+def _wants_and_offers(
+    name: str, people: list[Participant]
+) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
     """Per participant: terms of their goals and of their offers (roster plus workbook)."""
     goals: dict[str, list[str]] = {p.id: list(p.goals) for p in people}
     offers: dict[str, list[str]] = {p.id: list(p.offers) for p in people}

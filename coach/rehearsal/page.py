@@ -53,7 +53,7 @@ def decode(frame: bytes) -> dict[str, Any]:
     framing that Voilà's page uses (jupyter_server's own decoder)."""
     from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
 
-    channel, parts = deserialize_msg_from_ws_v1(frame)
+    channel, parts = deserialize_msg_from_ws_v1(frame)  # type: ignore[no-untyped-call]
     header, parent, metadata, content = (json.loads(p) for p in parts[:4])
     return {
         "channel": channel,
@@ -70,7 +70,7 @@ def encode(msg: dict[str, Any], channel: str) -> bytes:
     from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
 
     parts = [json.dumps(msg[k]).encode("utf-8") for k in PARTS]
-    return bytes(serialize_msg_to_ws_v1(parts, channel))
+    return bytes(serialize_msg_to_ws_v1(parts, channel))  # type: ignore[no-untyped-call]
 
 
 class Page:

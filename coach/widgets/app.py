@@ -100,7 +100,7 @@ def _router() -> Any:
     import anywidget
     import traitlets
 
-    class StepRouter(anywidget.AnyWidget):  # type: ignore[misc]
+    class StepRouter(anywidget.AnyWidget):
         _esm = _ROUTER_JS
         step = traitlets.Unicode("start").tag(sync=True)
         title = traitlets.Unicode("Mentor Workbook").tag(sync=True)
@@ -203,7 +203,7 @@ export default { render };
 """
 
 
-class WorkbookApp(QuietRepr, w.VBox):
+class WorkbookApp(QuietRepr, w.VBox):  # type: ignore[misc]
     """The shell: product name, step bar with what is done, the current step, Back/Next."""
 
     def __init__(self) -> None:

@@ -47,7 +47,7 @@ def layout() -> w.Layout:
     return w.Layout(width="95%")
 
 
-class CandidateForm(w.VBox):
+class CandidateForm(w.VBox):  # type: ignore[misc]
     """The fields of a candidate, for adding one or editing one; each shows its limit."""
 
     def __init__(self, data: CandidateRecord | None = None) -> None:
@@ -136,7 +136,7 @@ def card_html(data: CandidateRecord) -> str:
     )
 
 
-class CandidateCard(w.VBox):
+class CandidateCard(w.VBox):  # type: ignore[misc]
     """One candidate: ratings and pipeline stage, saved on change; Edit and Delete."""
 
     def __init__(

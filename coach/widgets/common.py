@@ -61,7 +61,7 @@ class QuietRepr:
         return f"<{type(self).__name__}>"
 
 
-class StepView(QuietRepr, w.VBox):
+class StepView(QuietRepr, w.VBox):  # type: ignore[misc]
     """A step's view: its widgets, and how to re-read them from the store.
 
     The workbook app builds each step once, the first time it is shown, and calls
@@ -88,7 +88,7 @@ def autosave(widget: w.ValueWidget, save: Any) -> None:
     widget.observe(lambda _change: save(), names="value")
 
 
-class CoachStatus(w.HTML):
+class CoachStatus(w.HTML):  # type: ignore[misc]
     """A visible status while the coach loads in the background (the page never waits)."""
 
     _warm = threading.Event()

@@ -50,7 +50,7 @@ def shared_items(cohort: str) -> list[tuple[str, str, str]]:
     ]
 
 
-class Dashboard(w.VBox):
+class Dashboard(w.VBox):  # type: ignore[misc]
     """The whole dashboard for one cohort; refreshes itself every few seconds."""
 
     def __init__(self, cohort_name: str) -> None:

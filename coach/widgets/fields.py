@@ -30,7 +30,7 @@ T = TypeVar("T")
 GREY, RED = "#666", "#b00020"
 
 
-class Limited(w.VBox):
+class Limited(w.VBox):  # type: ignore[misc]
     """A Text or Textarea with its character limit shown under it."""
 
     def __init__(self, field: w.Text | w.Textarea, limit: int, hint: str = "") -> None:
@@ -79,7 +79,7 @@ def hint(text: str, *, indent: bool = True) -> w.HTML:
     return w.HTML(hint_html(text, indent=indent))
 
 
-class AskOnce(w.Button):
+class AskOnce(w.Button):  # type: ignore[misc]
     """A button that asks before it acts: the first press says what will happen, the
     second does it. Anything else that resets the view (a refresh) disarms it."""
 
@@ -147,7 +147,7 @@ def shown_text(value: object, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
-class ConflictNote(w.VBox):
+class ConflictNote(w.VBox):  # type: ignore[misc]
     """Beside a field: "changed in another tab or window", with Keep mine and Reload; or
     why nothing can be saved any more (a workshop that has ended). Hidden otherwise.
 

@@ -16,7 +16,7 @@ from coach.workbook.kinds import GOAL, GOAL_KEYS, PROFILE, PROFILE_KEY
 LAYOUT = w.Layout(width="95%")
 
 
-class GoalEditor(w.VBox):
+class GoalEditor(w.VBox):  # type: ignore[misc]
     """One goal: title, why, a measure and a target date; saved on every change. A field
     over its limit is kept in its box with how much to cut, and not saved until it fits."""
 

@@ -202,7 +202,7 @@ def meetings_widget(book: Workbook) -> StepView:
             loading[0] = False
         before.layout.display = "" if earlier.options else "none"
 
-    def on_open(change: dict) -> None:
+    def on_open(change: dict[str, Any]) -> None:
         if loading[0] or not change["new"]:
             return
         from coach.workbook import MeetingRecord

@@ -78,7 +78,7 @@ def clean_name(text: str) -> str:
     return " ".join(text.split())
 
 
-class PersonForm(w.VBox):
+class PersonForm(w.VBox):  # type: ignore[misc]
     """Name, inside/outside, senior/peer and industry: adding someone, or editing them."""
 
     def __init__(self, person: NetworkRecord | None = None) -> None:
@@ -121,7 +121,7 @@ class PersonForm(w.VBox):
         }
 
 
-class PersonRow(w.VBox):
+class PersonRow(w.VBox):  # type: ignore[misc]
     """One person in the list: Edit (the fields open, with Save and Cancel) and Delete
     (asks once)."""
 

@@ -16,6 +16,7 @@ import ipywidgets as w
 
 from coach.checks import Context
 from coach.errors import CoachError
+from coach.models import Passage
 from coach.profiles import Profile
 from coach.results import Draft
 from coach.store import Conflict, StoreError
@@ -43,7 +44,7 @@ COPY = (
 )
 
 
-def source_list(passages: list) -> w.Accordion:
+def source_list(passages: list[Passage]) -> w.Accordion:
     """Each cited passage, opened on click, rendered as sanitised Markdown."""
     acc = w.Accordion(children=[w.HTML(safe_markdown(p.text)) for p in passages])
     for i, p in enumerate(passages):

@@ -43,7 +43,7 @@ def open_workbook(step: str) -> tuple[Workbook, Any]:
     return Workbook.open(seat.id), seat
 
 
-class CohortBanner(w.HTML):
+class CohortBanner(w.HTML):  # type: ignore[misc]
     """Workshop name and the segment the facilitator is running, kept up to date."""
 
     def __init__(self, cohort: str) -> None:

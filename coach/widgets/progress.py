@@ -32,7 +32,7 @@ def plan_markdown(book: Workbook) -> str:
     return mentoring_plan(book)
 
 
-class JournalEntry(w.VBox):
+class JournalEntry(w.VBox):  # type: ignore[misc]
     """One entry: its date, text and progress per goal; Delete asks once."""
 
     def __init__(
