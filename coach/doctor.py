@@ -36,6 +36,7 @@ def diagnose() -> dict[str, dict[str, Any]]:
         "OPENAI_API_KEY": _mask(s.api_key()),
         "OPENAI_BASE_URL": safe_url(s.openai_base_url) or "not set (api.openai.com)",
         "model server": str(status()) if callable(status) else "not used",
+        **({"local model": _local_model(s)} if s.provider == "local" else {}),
         "coach service": _service(s) if s.service_url else "not used (the coach runs in-process)",
     }
     store = {
@@ -70,6 +71,13 @@ def _variables() -> dict[str, Any]:
 
     unknown = unknown_variables(os.environ)
     return {"COACH_* variables": "; ".join(unknown) if unknown else "all known"}
+
+
+def _local_model(s: Any) -> str:
+    """COACH_LOCAL_MODEL and its size (whether it answers is the model server's line)."""
+    from coach.local_server import describe
+
+    return describe(s.local_model) if s.local_model is not None else "COACH_LOCAL_MODEL not set"
 
 
 def _database(s: Any) -> str:

@@ -114,7 +114,8 @@ class Settings(BaseSettings):
     provider: str = Field(
         "auto",
         description="Coach engine: 'offline' (templates and extraction, no network), 'openai' "
-        "(OpenAI or a compatible server), or 'auto': openai when OPENAI_API_KEY or "
+        "(OpenAI or a compatible server), 'local' (the GGUF file COACH_LOCAL_MODEL, run by "
+        "llama.cpp on this machine), or 'auto': openai when OPENAI_API_KEY or "
         "OPENAI_BASE_URL is set, offline otherwise; or an installed plug-in's name "
         "(mentor_workbook.engines entry points; `mentor-coach doctor` lists them).",
     )
@@ -122,6 +123,20 @@ class Settings(BaseSettings):
         None,
         description="Chat model for the coach, e.g. gpt-4o-mini or llama3.2 for Ollama; required "
         "when OPENAI_API_KEY or OPENAI_BASE_URL is set.",
+    )
+    local_model: Path | None = Field(
+        None,
+        description="A GGUF model file on this machine (any instruct model, e.g. "
+        "~/models/qwen2.5-1.5b-instruct-q4_k_m.gguf) for COACH_PROVIDER=local, which runs it "
+        "with llama.cpp's server (the xllamacpp package) on a loopback port, started on first "
+        "use and stopped at exit.",
+    )
+    local_max_tokens: int = Field(
+        768,
+        ge=16,
+        le=32768,
+        description="Longest answer the COACH_PROVIDER=local model may write, in tokens; a "
+        "small model that rambles stops here (a draft needs about 150).",
     )
     min_relevance: float = Field(
         0.35,
@@ -289,6 +304,13 @@ class Settings(BaseSettings):
         parsed = urlparse(v)
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
             raise ValueError(f"COACH_CHROMA_URL must look like http://127.0.0.1:8000, got {v!r}")
+        return v
+
+    @field_validator("local_model", mode="before")
+    @classmethod
+    def _local_model(cls, v: object) -> object:
+        if isinstance(v, str):
+            return Path(v.strip()).expanduser() if v.strip() else None
         return v
 
     @field_validator("max_kernels", mode="before")

@@ -11,33 +11,11 @@ quality of what it writes.
 from __future__ import annotations
 
 import importlib.util
-import json
-import subprocess
-import sys
-import time
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
-# run in the child: the server lives as long as the child process
-SERVE = """
-import sys, time
-import xllamacpp as x
+from coach import local_server
 
-p = x.CommonParams()
-p.model.path = sys.argv[1]
-p.hostnames = ["127.0.0.1"]
-p.port = int(sys.argv[2])
-p.n_ctx = 4096
-p.n_parallel = 1
-p.n_predict = 120  # a runaway answer stops here, as a hosted model's max tokens would
-p.cpuparams.n_threads = 2
-p.warmup = False
-server = x.Server(p)
-print("listening", server.listening_address, flush=True)
-while True:
-    time.sleep(3600)
-"""
+SERVE = local_server.SERVE  # what the child runs (coach/local_server.py)
 
 
 def gguf() -> Path | None:
@@ -58,44 +36,12 @@ def missing() -> str | None:
     return None
 
 
-@dataclass
-class LlamaServer:
-    """A running llama.cpp server."""
-
-    proc: subprocess.Popen[bytes]
-    url: str  # the OpenAI-compatible base URL, ending in /v1
-    model: str
-
-    def stop(self) -> None:
-        """Stop the server and wait for its process."""
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(10)
+LlamaServer = local_server.LlamaServer
 
 
 def start(port: int, timeout: float = 120.0) -> LlamaServer:
-    """Start the server on 127.0.0.1:``port`` and wait until it answers ``/health``."""
+    """Start the server on 127.0.0.1:``port`` and wait until it answers: the product's own
+    start (``coach.local_server``), with short answers and two threads for a busy CI box."""
     model = gguf()
     assert model is not None, missing()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVE, str(model), str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the llama.cpp server exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base}/health", timeout=2) as r:
-                if json.loads(r.read() or b"{}").get("status") == "ok":
-                    return LlamaServer(proc, f"{base}/v1", model.name)
-        except OSError:
-            pass
-        time.sleep(0.25)
-    proc.kill()
-    raise RuntimeError(f"the llama.cpp server did not become ready within {timeout:.0f} s")
+    return local_server.start(model, port, timeout, n_predict=120, threads=2)

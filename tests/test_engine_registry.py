@@ -145,7 +145,8 @@ def test_doctor_lists_a_third_party_engine_and_says_in_plain_words_which_cannot_
     report = json.loads(done.stdout)["coach"]
     assert report["engine"] == "offline"
     assert report["engines"] == (
-        "offline (built in), openai (built in), echo (from mw-echo), flaky (from mw-echo)"
+        "offline (built in), openai (built in), local (built in), echo (from mw-echo), "
+        "flaky (from mw-echo)"
     )
     problems = report["engine problems"]
     assert (
@@ -202,7 +203,8 @@ def test_an_unknown_engine_or_embedder_name_lists_the_registered_ones(site):
     with pytest.raises(ConfigError) as err:
         get_engine(Settings(provider="nope"))
     assert str(err.value).startswith(
-        "COACH_PROVIDER=nope is not a registered engine; choose one of offline, openai, echo, flaky"
+        "COACH_PROVIDER=nope is not a registered engine; choose one of offline, openai, local, "
+        "echo, flaky"
     )
     from coach.embeddings import get_embedder
 

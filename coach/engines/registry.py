@@ -184,6 +184,7 @@ ENGINES = Registry(
     {
         "offline": "coach.engines.offline_engine:OfflineEngine",
         "openai": "coach.engines.openai_engine:OpenAIEngine",
+        "local": "coach.engines.local_engine:LocalEngine",
     },
 )
 EMBEDDERS = Registry(
