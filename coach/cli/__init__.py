@@ -74,15 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-_print_json = print_json
-
-
 def _cmd_search(args: argparse.Namespace) -> int:
     from coach.api import search
 
     passages = search(args.query, k=args.k, corpus=args.corpus)
     if args.json:
-        _print_json(
+        print_json(
             [
                 p.model_dump(include={"id", "title", "section", "source", "score", "text"})
                 for p in passages
@@ -104,7 +101,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
     with progress_bar(enabled=not args.json and sys.stderr.isatty()) as progress:
         report = index_paths(settings, args.paths or None, args.corpus, progress=progress)
     if args.json:
-        _print_json(report.to_dict())
+        print_json(report.to_dict())
     else:
         print_index_report(report)
     # The same files give the same status on every run: a file that still has an error
@@ -120,7 +117,7 @@ def _cmd_corpus_list(args: argparse.Namespace) -> int:
 
     corpora = list_corpora(get_settings())
     if args.json:
-        _print_json([asdict(c) for c in corpora])
+        print_json([asdict(c) for c in corpora])
     elif not corpora:
         print("No corpora yet. `mentor-coach index` builds the default one.")
     else:
@@ -147,7 +144,7 @@ def _cmd_corpus_delete(args: argparse.Namespace) -> int:
             return 1
     deleted = Corpus(get_settings(), name).drop()
     if args.json:
-        _print_json({"corpus": name, "deleted": deleted})
+        print_json({"corpus": name, "deleted": deleted})
     elif deleted:
         print(f"Deleted corpus '{name}'.")
     else:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, overload
 
-from coach.cli.common import json_option
+from coach.cli.common import json_option, print_json
 from coach.errors import CoachError
 
 
@@ -106,10 +105,6 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-03") from None
 
 
-def _dump(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
 class _Streamer:
     """Prints tokens as a model writes them, and remembers what it printed."""
 
@@ -158,7 +153,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     stream = _streamer(args)
     answer = ask(args.question, on_token=stream)
     if args.json:
-        _dump(answer.model_dump(mode="json"))
+        print_json(answer.model_dump(mode="json"))
         return 0
     if stream and stream.text:
         print("\n")
@@ -175,7 +170,7 @@ def cmd_refine_goal(args: argparse.Namespace) -> int:
 
     found = refine_goal(args.goal, why=args.why, measure=args.measure, target_date=args.by)
     if args.json:
-        _dump(found.model_dump(mode="json"))
+        print_json(found.model_dump(mode="json"))
         return 0
     if found.suggestion:
         print(f"Suggestion: {found.suggestion}")
@@ -201,7 +196,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         args.kind, me, mentor, alternatives=args.alternatives, on_token=stream, history=history
     )
     if args.json:
-        _dump(result.model_dump(mode="json"))
+        print_json(result.model_dump(mode="json"))
         return 0
     if stream and stream.text:
         print("\n")
@@ -249,7 +244,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
             ) from None
         args.ics.write_bytes(agenda_ics(result, start))
     if args.json:
-        _dump(result.model_dump(mode="json"))
+        print_json(result.model_dump(mode="json"))
         return 0
     print(md, end="")
     for path in (args.markdown, args.ics):
@@ -265,7 +260,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     report = diagnose()
     if args.json:
-        _dump(report)
+        print_json(report)
         return 0
     for section, rows in report.items():
         print(section)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from coach.cli.common import json_option
+from coach.cli.common import json_option, print_json
 from coach.errors import CoachError
 
 COHORT = "the cohort's name (see `mentor-coach cohort list`)"
@@ -123,10 +123,6 @@ def add_commands(sub: Any) -> None:
     rh.set_defaults(func=cmd_rehearse)
 
 
-def _dump(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
 def _write_private(path: Path, data: bytes) -> None:
     """Write a new file readable by its owner only (it holds join links)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -170,7 +166,7 @@ def cmd_create(args: argparse.Namespace) -> int:
         ) from None
     cohort = created.cohort
     if args.json:
-        _dump(
+        print_json(
             {
                 "cohort": cohort.to_dict(),
                 "handout": {"html": str(html_path), "pdf": str(pdf_path)},
@@ -207,7 +203,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     cohorts = list_cohorts()
     if args.json:
-        _dump([c.to_dict() for c in cohorts])
+        print_json([c.to_dict() for c in cohorts])
     elif not cohorts:
         print("No cohorts yet. `mentor-coach cohort create NAME --roster roster.csv` makes one.")
     else:
@@ -229,7 +225,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     report = status(args.name)
     if args.json:
-        _dump(report.to_dict())
+        print_json(report.to_dict())
         return 0
     cohort = report.cohort
     table = Table(title=Text(f"{cohort.title} ({cohort.state()})"), title_justify="left")
@@ -266,7 +262,7 @@ def cmd_pairs(args: argparse.Namespace) -> int:
     cohort = get_cohort(args.name)
     seed = args.seed if args.seed is not None else (cohort.seed if cohort else None)
     if args.json:
-        _dump(
+        print_json(
             {
                 "cohort": args.name,
                 "size": args.size,
@@ -297,7 +293,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.out:
             args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
         else:
-            _dump(rows)
+            print_json(rows)
         return 0
     if args.out:
         args.out.write_text(text, encoding="utf-8")
@@ -328,7 +324,7 @@ def cmd_close(args: argparse.Namespace) -> int:
             return 1
     removed = close_cohort(args.name, purge=args.purge)
     if args.json:
-        _dump({"cohort": args.name, "closed": True, "purged": args.purge, "records": removed})
+        print_json({"cohort": args.name, "closed": True, "purged": args.purge, "records": removed})
         return 0
     print(f"Closed cohort '{args.name}': its join links and facilitator link no longer work.")
     if args.purge:
@@ -368,7 +364,9 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
         )
     run = rehearse(args.name, n, url=args.url, timeout=args.timeout)
     if args.json:
-        _dump({"cohort": args.name, "rehearsal_cohort": throwaway, "url": run.url, **to_dict(run)})
+        print_json(
+            {"cohort": args.name, "rehearsal_cohort": throwaway, "url": run.url, **to_dict(run)}
+        )
     else:
         print(f"Rehearsal of '{args.name}' at {run.url}: {people} at once")
         print("\n".join(lines(run)))

@@ -21,5 +21,5 @@ def json_option() -> argparse.ArgumentParser:
 
 
 def print_json(data: object) -> None:
-    """``data`` as indented JSON, non-ASCII text as it is."""
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    """``data`` as indented JSON, non-ASCII text as it is (dates and paths as text)."""
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
