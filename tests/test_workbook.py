@@ -16,10 +16,13 @@ from coach.workbook import (
     ActivityRecord,
     CandidateRecord,
     DraftRecord,
+    FitRecord,
     GoalRecord,
     JournalRecord,
+    MatchRecord,
     MeetingRecord,
     NetworkRecord,
+    NudgeRecord,
     ProfileRecord,
     SharedRecord,
     Workbook,
@@ -44,6 +47,9 @@ SAMPLES = [
     JournalRecord(date="2026-02-02", text="First call", progress={"1": 25}),
     SharedRecord(kind="goal", key="1", field="title", label="goal 1"),
     ActivityRecord(step="goals", at="2026-02-02T10:00:00+00:00"),
+    NudgeRecord(state="snoozed", until="2026-02-09", at="2026-02-02T10:00:00+00:00"),
+    MatchRecord(mentee="s-1", mentor="s-2", score=0.8, reason="goals ↔ offers: sql", words=["sql"]),
+    FitRecord(other="s-2", answers={"useful": 4, "comfortable": 5, "continue": 4}),
 ]
 
 

@@ -15,6 +15,9 @@ MEETING: Final = "meeting"
 JOURNAL: Final = "journal"
 SHARED: Final = "shared"
 ACTIVITY: Final = "activity"
+NUDGE: Final = "nudge"  # a follow-up nudge the person snoozed or dismissed (key: its id)
+FIT: Final = "fit"  # a participant's pairing-fit pulse about their match (key: the match)
+MATCH: Final = "match"  # a cohort's mentor match, kept under the cohort's own owner
 
 PROFILE_KEY: Final = "me"  # a person has one profile
 ACTIVITY_KEY: Final = "last"  # and one "where I am now"
@@ -37,9 +40,10 @@ TRACKED_STEPS: Final = ("goals", "network", "candidates", "outreach", "meeting")
 # Kinds whose content the step rule reads; for the others, a saved record is enough.
 CONTENT_KINDS: Final = frozenset({PROFILE, GOAL, MEETING})
 # What the facilitator's side may read of a participant's records: goal titles and the
-# profile's offers (for pairing), whether a meeting has an agenda, and activity. The text of
-# drafts, notes, candidates, the network and the journal is never read there.
-FACILITATOR_READS: Final = frozenset({PROFILE, GOAL, MEETING, ACTIVITY})
+# profile's offers (for pairing and matching), whether a meeting has an agenda, activity,
+# and the pairing-fit pulse (three numbers, no text). The text of drafts, notes,
+# candidates, the network and the journal is never read there.
+FACILITATOR_READS: Final = frozenset({PROFILE, GOAL, MEETING, ACTIVITY, FIT})
 
 
 def kinds_completing(steps: tuple[str, ...] | frozenset[str]) -> tuple[str, ...]:

@@ -71,6 +71,7 @@ class ProfileRecord(Record):
     industry: str = ""
     linkedin_account: Literal["free", "premium"] = "free"
     offer: list[str] = Field(default_factory=list)
+    timezone: str = ""  # IANA name the person's browser reported ("Europe/Berlin")
 
 
 class GoalRecord(Record):
@@ -127,6 +128,7 @@ class CandidateRecord(Record):
     stage: Stage = "idea"
     stage_dates: dict[str, str] = Field(default_factory=dict)  # stage -> ISO date reached
     ratings: dict[str, int] = Field(default_factory=dict)  # the five questions, 1 to 5
+    follow_ups: list[str] = Field(default_factory=list)  # ISO day each follow-up was sent
 
     def mentor_fields(self) -> dict[str, Any]:
         """The fields a :class:`~coach.profiles.MentorCandidate` is made of, as saved."""
@@ -230,6 +232,43 @@ class ActivityRecord(Record):
     at: str = ""  # ISO time
 
 
+class NudgeRecord(Record):
+    """What the person did with one follow-up nudge: snoozed it to a day, or dismissed it."""
+
+    KIND: ClassVar[str] = kinds.NUDGE
+
+    state: Literal["snoozed", "dismissed"] = "snoozed"
+    until: str | None = None  # ISO day a snoozed nudge comes back
+    at: str = ""  # ISO time it was snoozed or dismissed
+
+
+class MatchRecord(Record):
+    """One mentee's proposed or approved mentor in a cohort (kept under the cohort's owner,
+    key: the mentee's participant id). ``words`` are the only goal text it holds."""
+
+    KIND: ClassVar[str] = kinds.MATCH
+
+    mentee: str = ""  # participant id
+    mentor: str = ""  # participant id
+    score: float = 0.0
+    reason: str = ""
+    words: list[str] = Field(default_factory=list)
+    status: Literal["proposed", "approved"] = "proposed"
+    seed: int | None = None
+    decided_at: str | None = None  # ISO time it was approved
+
+
+class FitRecord(Record):
+    """A participant's pairing-fit pulse after the first meeting with their match: three
+    answers from 1 to 5, no text (the facilitator may read it)."""
+
+    KIND: ClassVar[str] = kinds.FIT
+
+    other: str = ""  # the matched participant's id
+    answers: dict[str, int] = Field(default_factory=dict)  # question key -> 1..5
+    at: str = ""  # ISO time answered
+
+
 RECORDS: dict[str, type[Record]] = {
     model.KIND: model
     for model in (
@@ -242,6 +281,9 @@ RECORDS: dict[str, type[Record]] = {
         JournalRecord,
         SharedRecord,
         ActivityRecord,
+        NudgeRecord,
+        MatchRecord,
+        FitRecord,
     )
 }
 """The model of each kind."""
