@@ -21,7 +21,7 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coach.errors import (
     EmptyFile,
@@ -32,6 +32,9 @@ from coach.errors import (
     UnreadableFile,
     UnsupportedFile,
 )
+
+if TYPE_CHECKING:
+    from coach.models import Passage
 
 __all__ = [
     "SUPPORTED",
@@ -378,3 +381,32 @@ def _clean(doc: LoadedDoc) -> LoadedDoc:
 def load(path: Path, max_bytes: int) -> LoadedDoc:
     """Read ``path`` into a :class:`LoadedDoc`, or raise :class:`LoadError` saying why not."""
     return parse(read_capped(path, max_bytes), path, max_bytes)
+
+
+def guide_section(name: str, heading: str) -> Passage:
+    """One section of a shipped guide (``corpus/<name>``, its ``## heading``) as a passage to
+    cite: for advice a page shows at a known moment, not in answer to a question. A
+    :class:`LoadError` when the guide or the section is not there."""
+    import re
+
+    from coach.models import Passage
+    from coach.paths import corpus_dir
+
+    path = corpus_dir() / name
+    doc = load(path, 5_000_000)
+    found = re.search(
+        rf"^## {re.escape(heading)}[ \t]*\n(.*?)(?=^## |\Z)", doc.markdown, re.M | re.S
+    )
+    if found is None:
+        raise LoadError(f"{name} has no section {heading!r}")
+    return Passage(
+        id=f"{name}#{heading}",
+        text=found.group(1).strip(),
+        title=doc.title,
+        section=heading,
+        source=f"corpus/{name}",
+        score=1.0,
+        relevance=1.0,
+        tags=doc.tags,
+        sources=doc.sources,
+    )

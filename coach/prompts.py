@@ -5,6 +5,10 @@ declared variable, every declared variable must be used, every check it names mu
 and rendering with a missing variable is an error. Both engines read the same file: a model
 gets ``system`` and ``user``; the offline engine composes from ``offline``.
 
+Pages' own wording (what the outreach step says about LinkedIn's note budget, the
+follow-up nudges, the pairing-fit pulse) lives in ``prompts/pages/<name>.yaml``, read by
+:func:`page_texts`: data too, but not a task's prompt.
+
 Two files are shared by every task: ``vocabulary.yaml`` (the kinds of draft and the meeting
 phases, their labels and their limits: :func:`vocabulary`, :func:`draft_kinds`,
 :func:`agenda_phases`) and ``repair.yaml`` (the limits line, the request for another
@@ -17,7 +21,7 @@ from __future__ import annotations
 
 import re
 import string
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -349,6 +353,41 @@ class RepairTexts(_Strict):
         """The text ``key`` with ``values`` filled in (values are never re-parsed)."""
         text: str = getattr(self, key)
         return text.format(**values)
+
+
+class PageTexts(BaseModel):
+    """``prompts/pages/<name>.yaml``: a page's wording, as data (each page module reads the
+    keys it needs and checks their placeholders with :func:`placeholders`)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    name: str
+    version: int = Field(ge=1)
+    description: str
+
+    def text(self, key: str, **values: object) -> str:
+        """The text ``key`` with ``values`` filled in (a PromptError names a missing key)."""
+        found = (self.model_extra or {}).get(key)
+        if not isinstance(found, str):
+            raise PromptError(f"prompts/pages/{self.name}.yaml has no text {key!r}")
+        return found.format(**values)
+
+    def get(self, key: str) -> Any:
+        """Any value of the file (a list or a mapping of texts); a PromptError if missing."""
+        extra = self.model_extra or {}
+        if key not in extra:
+            raise PromptError(f"prompts/pages/{self.name}.yaml has no {key!r}")
+        return extra[key]
+
+
+@cache
+def page_texts(name: str) -> PageTexts:
+    """``prompts/pages/<name>.yaml``, read once."""
+    path = prompts_dir() / "pages" / f"{name}.yaml"
+    texts = _read(path, PageTexts)
+    if texts.name != name:
+        raise PromptError(f"{path.name}: 'name' is {texts.name!r}, expected {name!r}")
+    return texts
 
 
 @lru_cache(maxsize=1)

@@ -185,6 +185,22 @@ class Settings(BaseSettings):
     )
     inmail_subject_limit: int = Field(200, ge=1, description="Characters in an InMail subject.")
     inmail_body_limit: int = Field(1900, ge=1, description="Characters in an InMail body.")
+    free_notes_per_month: int = Field(
+        5,
+        ge=0,
+        le=1000,
+        description="Personalised connection notes a free LinkedIn account may send in a "
+        "calendar month: 5 is LinkedIn's own figure at the time of writing (2026; other sources "
+        "report 3 to 10). Premium has no such budget.",
+    )
+    pacing_invitations: int = Field(
+        5,
+        ge=1,
+        le=1000,
+        description="LinkedIn invitations marked as sent within a day after which the outreach "
+        "step shows the guides' advice on pacing (LinkedIn caps invitations a week; the cap "
+        "is unpublished).",
+    )
     # House limits: short first messages get answered; LinkedIn itself allows more.
     linkedin_message_limit: int = Field(
         1200, ge=1, description="House limit for a first LinkedIn message, in characters."

@@ -45,6 +45,10 @@ def test_each_guide_has_complete_front_matter_and_sections(path):
     for src in meta["sources"]:
         assert src["title"] in SEED_TITLES.values(), src
         assert "author" in src
+    # figures from outside the reference articles (a product's own help pages) name where
+    # they came from, beside the articles credited above
+    for src in meta.get("figures_from") or []:
+        assert src["title"] and src["author"] and src["note"], src
     headings = re.findall(r"^## (.+)$", body, re.MULTILINE)
     assert len(headings) >= 4
     assert len(set(headings)) == len(headings), "duplicate section headings"

@@ -7,10 +7,13 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from coach.cli.common import json_option, print_json
 from coach.errors import CoachError
+
+if TYPE_CHECKING:
+    from coach.workbook.budget import NoteBudget
 
 
 def add_commands(sub: Any) -> None:
@@ -146,6 +149,36 @@ def _engine_line(provider: str, fallback: str | None) -> None:
     print(f"(coach engine: {provider})", file=sys.stderr)
 
 
+def _note_budget(account: str) -> NoteBudget | None:
+    """This month's budget of personalised LinkedIn notes for an account of this type, from
+    the notes marked as sent in the workbook (None when the workbook cannot be read)."""
+    from coach.settings import get_settings
+    from coach.store import StoreError
+    from coach.workbook import ProfileRecord, Workbook
+    from coach.workbook.budget import note_budget
+
+    try:
+        book = Workbook.open()
+        profile = ProfileRecord(linkedin_account=account, timezone=book.profile().timezone)
+        drafts = [d for _k, d in book.drafts()]
+    except (CoachError, StoreError):
+        return None
+    per_month = get_settings().free_notes_per_month
+    return note_budget(profile, drafts, per_month=per_month)
+
+
+def _budget_lines(budget: NoteBudget) -> list[str]:
+    """The budget line, and what works instead when no note is left."""
+    from coach.prompts import page_texts
+
+    lines = [f"Note budget: {budget.line()}"]
+    if budget.exhausted:
+        lines.append("No personalised note left this month. What works instead:")
+        for way in page_texts("note-budget").get("instead"):
+            lines.append(f"  - {way['label']} (mentor-coach draft {way['kind']}): {way['how']}")
+    return lines
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer a question from the corpus."""
     from coach.tasks import ask
@@ -195,8 +228,14 @@ def cmd_draft(args: argparse.Namespace) -> int:
     result = draft(
         args.kind, me, mentor, alternatives=args.alternatives, on_token=stream, history=history
     )
+    from coach.workbook.budget import NOTE_KIND
+
+    budget = _note_budget(me.linkedin_account) if args.kind == NOTE_KIND else None
     if args.json:
-        print_json(result.model_dump(mode="json"))
+        data = result.model_dump(mode="json")
+        if budget is not None:
+            data["note_budget"] = budget.to_dict()
+        print_json(data)
         return 0
     if stream and stream.text:
         print("\n")
@@ -217,6 +256,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
     for tip in result.advice:
         print(f"Tip: {tip}")
     _sources(result.citations)
+    if budget is not None:
+        print("\n" + "\n".join(_budget_lines(budget)))
     print("\nNothing has been sent: copy the text and send it yourself.")
     _engine_line(result.provider, result.fallback_reason)
     return 0
