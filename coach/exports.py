@@ -11,6 +11,7 @@ from coach.results import Agenda
 
 if TYPE_CHECKING:
     from coach.workbook import JournalRecord, Workbook
+    from coach.workbook.followups import Nudge
 
 
 def agenda_markdown(agenda: Agenda) -> str:
@@ -47,6 +48,42 @@ def agenda_ics(agenda: Agenda, start: dt.datetime, location: str = "") -> bytes:
     event.add("description", agenda_markdown(agenda))
     if location:
         event.add("location", location)
+    cal.add_component(event)
+    return bytes(cal.to_ical())
+
+
+def nudge_ics(
+    nudge: Nudge,
+    at: dt.time = dt.time(9, 0),
+    tz: dt.tzinfo | None = None,
+    *,
+    today: dt.date | None = None,
+) -> bytes:
+    """A 15-minute reminder for a follow-up nudge at ``at`` on its due day (tomorrow when it
+    is overdue already), with an alarm; the same nudge always has the same UID, so a
+    calendar updates it rather than adding another."""
+    from icalendar import Alarm, Calendar, Event
+
+    today = today or dt.date.today()
+    day = nudge.due if nudge.due >= today else today + dt.timedelta(days=1)
+    start = dt.datetime.combine(day, at)
+    start = start.replace(tzinfo=tz) if tz is not None else start.astimezone()
+    cal = Calendar()
+    cal.add("prodid", "-//Mentor Workbook//mentor-coach//EN")
+    cal.add("version", "2.0")
+    event = Event()
+    uid = hashlib.sha1(f"nudge|{nudge.id}".encode()).hexdigest()
+    event.add("uid", f"{uid}@mentor-workbook")
+    event.add("dtstamp", dt.datetime.now(dt.timezone.utc))
+    event.add("dtstart", start)
+    event.add("dtend", start + dt.timedelta(minutes=15))
+    event.add("summary", nudge.title)
+    event.add("description", nudge.detail)
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", nudge.title)
+    alarm.add("trigger", dt.timedelta(0))
+    event.add_component(alarm)
     cal.add_component(event)
     return bytes(cal.to_ical())
 

@@ -57,11 +57,13 @@ def _parser() -> argparse.ArgumentParser:
 
     from coach.cli.coach_cmds import add_commands
     from coach.cli.cohort_cmds import add_commands as add_cohort_commands
+    from coach.cli.followup_cmds import add_commands as add_followup_commands
     from coach.cli.serve import add_command as add_serve
 
     add_commands(sub)
     add_serve(sub)
     add_cohort_commands(sub)
+    add_followup_commands(sub)
 
     co = sub.add_parser("corpus", help="list or delete named corpora")
     co_sub = co.add_subparsers(dest="action", metavar="ACTION", required=True)

@@ -104,6 +104,7 @@ def _router() -> Any:
         _esm = _ROUTER_JS
         step = traitlets.Unicode("start").tag(sync=True)
         title = traitlets.Unicode("Mentor Workbook").tag(sync=True)
+        timezone = traitlets.Unicode("").tag(sync=True)  # the browser's, e.g. "Europe/Berlin"
 
     return StepRouter()
 
@@ -174,6 +175,14 @@ async function clicksAfterTyping(manager) {
 function render({ model, el }) {
   el.style.display = "none";
   clicksAfterTyping(model.widget_manager);
+  // the person's time zone, for what counts by calendar month (LinkedIn's note budget)
+  try {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    if (zone && zone !== model.get("timezone")) {
+      model.set("timezone", zone);
+      model.save_changes();
+    }
+  } catch (e) { /* no Intl: the machine's time zone is used */ }
   if (!inVoila()) { return; }
   const follow = () => {
     const want = fromHash();
@@ -214,6 +223,7 @@ class WorkbookApp(QuietRepr, w.VBox):  # type: ignore[misc]
         self.views: dict[str, w.Widget] = {}
         self.switch_seconds: list[float] = []  # for the benchmark and the tests
         self.router = _router()
+        self.router.observe(self._zone_reported, names="timezone")
         self.buttons = {s.slug: self._step_button(s) for s in STEPS}
         self.bar = w.HBox(list(self.buttons.values()))
         self.bar.add_class("mw-stepbar")
@@ -256,6 +266,14 @@ class WorkbookApp(QuietRepr, w.VBox):  # type: ignore[misc]
         self.router.observe(lambda change: self.go(change["new"]), names="step")
         self.go(first if first in BY_SLUG else "start")
         return self
+
+    def _zone_reported(self, change: dict[str, Any]) -> None:
+        """The browser said which time zone the person is in: keep it in their profile."""
+        from coach.store import StoreError
+
+        if self.book is not None:
+            with contextlib.suppress(StoreError, ValueError):  # a hint: the machine's is used
+                self.book.set_timezone(str(change["new"]))
 
     def _step_button(self, step: Step) -> w.Button:
         number = STEPS.index(step)
@@ -321,11 +339,15 @@ class WorkbookApp(QuietRepr, w.VBox):  # type: ignore[misc]
             done = steps_done(self.book) if self.book is not None else set()
         except Exception:  # noqa: BLE001 (the bar is a hint: it keeps its last state)
             done = set()
+        due = self._nudges_due()
         for s in STEPS:
             b = self.buttons[s.slug]
             tick = "✓ " if s.slug in done else ""
-            b.description = f"{tick}{STEPS.index(s):02d} {s.tab}"
-            for cls, on in (("mw-step-done", s.slug in done), ("mw-step-current", s is step)):
+            count, why = due.get(s.slug, (0, ""))
+            b.description = f"{tick}{STEPS.index(s):02d} {s.tab}" + (f" · {count}" if count else "")
+            b.tooltip = why or s.label
+            marks = (("mw-step-done", s.slug in done), ("mw-step-current", s is step))
+            for cls, on in (*marks, ("mw-step-nudge", bool(count))):
                 if on:
                     b.add_class(cls)
                 else:
@@ -337,6 +359,19 @@ class WorkbookApp(QuietRepr, w.VBox):  # type: ignore[misc]
         self.back.disabled = i == 0
         self.next.disabled = i == len(STEPS) - 1
         self.next.description = f"Next: {STEPS[i + 1].label}" if i + 1 < len(STEPS) else "Next"
+
+    def _nudges_due(self) -> dict[str, tuple[int, str]]:
+        """Step slug -> (how many follow-ups are due there, saying so), from one read of
+        the store; nothing when they cannot be read (the bar is a hint)."""
+        if self.book is None:
+            return {}
+        try:
+            from coach.workbook import followups
+
+            counts = followups.due_counts(followups.for_book(self.book))
+            return {slug: (n, followups.count_text(slug, n)) for slug, n in counts.items()}
+        except Exception:  # noqa: BLE001 (a hint: the bar stays as it is without it)
+            return {}
 
     def _record(self, step: Step) -> None:
         if self.seat is None:

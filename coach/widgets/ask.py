@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from coach.widgets.common import CoachStatus, heading, note, safe_markdown
-from coach.widgets.outreach import source_list
+from coach.widgets.fields import source_list
 from coach.widgets.page import workbook_page
 from coach.workbook import Workbook
 

@@ -23,6 +23,7 @@ from coach.store import Conflict, StoreError, as_stored
 from coach.widgets.common import esc, note
 
 if TYPE_CHECKING:
+    from coach.models import Passage
     from coach.workbook import Record, Workbook
 
 T = TypeVar("T")
@@ -363,3 +364,14 @@ def save_changes(
         return
     conflict.clear()
     done(book.get(model, key) or model.load({**loaded, **changed}))
+
+
+def source_list(passages: list[Passage]) -> w.Accordion:
+    """Each cited passage, opened on click, rendered as sanitised Markdown."""
+    from coach.widgets.common import safe_markdown
+
+    acc = w.Accordion(children=[w.HTML(safe_markdown(p.text)) for p in passages])
+    for i, p in enumerate(passages):
+        acc.set_title(i, f"[{i + 1}] {p.title} › {p.section}")
+    acc.selected_index = None
+    return acc

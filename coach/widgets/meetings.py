@@ -12,10 +12,12 @@ import ipywidgets as w
 
 from coach.store import StoreError
 from coach.widgets.common import CoachStatus, StepView, download_link, esc, heading, note
-from coach.widgets.fields import SavedField
-from coach.widgets.outreach import OK, WARN, source_list
+from coach.widgets.fields import SavedField, source_list
+from coach.widgets.nudges import NudgePanel
+from coach.widgets.outreach import OK, WARN
 from coach.widgets.page import workbook_page
 from coach.workbook import Workbook, meeting_key
+from coach.workbook.followups import Nudge
 from coach.workbook.kinds import MEETING
 
 
@@ -215,6 +217,31 @@ def meetings_widget(book: Workbook) -> StepView:
             loading[0] = False
         load()
 
+    def on_nudge(nudge: Nudge) -> None:
+        """A meeting without notes: open it, and say where the notes go."""
+        from coach.workbook.followups import say, wording
+
+        if nudge.candidate not in [k for _n, k in who.options]:
+            refresh()
+        if nudge.candidate not in [k for _n, k in who.options]:
+            message.value = note(say(wording().messages.gone, name=nudge.first_name)).value
+            return
+        loading[0] = True
+        try:
+            who.value = nudge.candidate
+            if nudge.phase in [p for _l, p in phases]:
+                phase.value = nudge.phase
+        finally:
+            loading[0] = False
+        load()
+        message.value = note(say(wording().messages.add_notes, name=nudge.first_name)).value
+
+    nudges = NudgePanel(book, steps=("meeting",), on_action=on_nudge)
+
+    def notes_typed(_c: object) -> None:
+        if nudges.shown and not loading[0]:  # a meeting's notes: its nudge goes
+            nudges.refresh()
+
     def refresh() -> None:
         """Candidates added or renamed elsewhere appear; the chosen meeting reloads."""
         loading[0] = True
@@ -231,8 +258,10 @@ def meetings_widget(book: Workbook) -> StepView:
             ).value
         show_planned()
         load()
+        nudges.refresh()
 
     go.on_click(on_plan)
+    notes.observe(notes_typed, names="value")
     who.observe(load, names="value")
     phase.observe(load, names="value")
     earlier.observe(on_open, names="value")
@@ -240,6 +269,7 @@ def meetings_widget(book: Workbook) -> StepView:
     return StepView(
         [
             CoachStatus(),
+            nudges,
             before,
             heading("Plan a meeting"),
             who,

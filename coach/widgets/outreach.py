@@ -16,14 +16,16 @@ import ipywidgets as w
 
 from coach.checks import Context
 from coach.errors import CoachError
-from coach.models import Passage
 from coach.profiles import Profile
 from coach.results import Draft
 from coach.store import Conflict, StoreError
-from coach.widgets.common import CoachStatus, StepView, esc, heading, note, safe_markdown
-from coach.widgets.fields import ConflictNote
+from coach.widgets.budget import NoteBudgetPanel
+from coach.widgets.common import CoachStatus, StepView, esc, heading, note
+from coach.widgets.fields import ConflictNote, source_list
+from coach.widgets.nudges import NudgePanel
 from coach.widgets.page import workbook_page
 from coach.workbook import DraftRecord, Workbook
+from coach.workbook.followups import Nudge
 from coach.workbook.kinds import DRAFT, LATER_MESSAGES, draft_key
 
 INMAIL_NOTE = "InMail needs LinkedIn Premium; change your account type in step 00."
@@ -42,15 +44,6 @@ COPY = (
     "this.textContent='Copied';setTimeout(()=>{this.textContent='Copy text'},2000)"
     '">Copy text</button>'
 )
-
-
-def source_list(passages: list[Passage]) -> w.Accordion:
-    """Each cited passage, opened on click, rendered as sanitised Markdown."""
-    acc = w.Accordion(children=[w.HTML(safe_markdown(p.text)) for p in passages])
-    for i, p in enumerate(passages):
-        acc.set_title(i, f"[{i + 1}] {p.title} › {p.section}")
-    acc.selected_index = None
-    return acc
 
 
 def all_kinds() -> list[tuple[str, str]]:
@@ -119,6 +112,7 @@ class OutreachWidget(StepView):
         kinds = all_kinds()
         self.kind = w.Dropdown(options=kinds, value=kinds[0][1], description="As")
         self.kind_note = w.HTML()
+        self.budget = NoteBudgetPanel(book, on_draft=self._draft_instead)
         self.go = w.Button(description="Draft it", button_style="primary", icon="pencil")
         self.more = w.Checkbox(description="Show 2 alternatives", value=False)
         self.subject = w.Text(description="Subject", layout=w.Layout(width="95%", display="none"))
@@ -144,6 +138,7 @@ class OutreachWidget(StepView):
         self.limit = 0
         self.subject_limit: int | None = None
         self._quiet = False
+        self.nudges = NudgePanel(book, steps=("outreach",), on_action=self._nudged)
         self.go.on_click(self._draft)
         self.sent.on_click(self._mark_sent)
         self.candidate.observe(self._switched, names="value")
@@ -153,9 +148,11 @@ class OutreachWidget(StepView):
         super().__init__(
             [
                 CoachStatus(),
+                self.nudges,
                 heading("Draft outreach"),
                 w.HBox([self.candidate, self.kind]),
                 self.kind_note,
+                self.budget,
                 w.HBox([self.go, self.more]),
                 self.message,
                 self.subject,
@@ -207,6 +204,7 @@ class OutreachWidget(StepView):
             "" if len(kinds) == len(all_kinds()) else f"<small>{esc(INMAIL_NOTE)}</small>"
         )
         self._load()
+        self.nudges.refresh()
 
     def _switched(self, _change: object) -> None:
         if not self._quiet:
@@ -220,6 +218,7 @@ class OutreachWidget(StepView):
         key, kind = self.candidate.value, self.kind.value
         self.pair = None if key is None else (key, kind)
         problem = self._judge(key, kind)
+        self.budget.show(kind)
         saved = self._saved()
         self._base = {"subject": None, "text": None}
         if saved is not None:
@@ -314,7 +313,9 @@ class OutreachWidget(StepView):
         self.sent_note.value = (
             f"<small>Marked as sent on {esc(_when(sent_at))}.</small>" if sent_at else ""
         )
-        self.sent.disabled = bool(sent_at) or not self.text.value.strip()
+        again = _sent_again(saved)  # a later message (another follow-up, a check-in)
+        self.sent.description = "Mark as sent again" if again else "Mark as sent"
+        self.sent.disabled = (bool(sent_at) and not again) or not self.text.value.strip()
 
     def _count(self) -> None:
         n, s = len(self.text.value), len(self.subject.value)
@@ -393,20 +394,21 @@ class OutreachWidget(StepView):
         self._save()
         self._update()
 
-    def _draft(self, _b: object) -> None:
+    def _draft(self, _b: object) -> bool:
+        """Draft for the pair shown; whether a draft is in the box now."""
         from coach.tasks import draft
 
         if self.pair is None:
             self.message.value = note(
                 "Add a candidate in step 03 (Candidates) first, then come back here.", "warn"
             ).value
-            return
+            return False
         key, kind = self.pair
         try:
             me, mentor = self.book.pair_for(key)
         except CoachError:
             self.message.value = note(self._explain(key), "warn").value
-            return
+            return False
         before = self.text.value
         self.message.value = note("The coach is writing…").value
         with self._quietly():
@@ -427,8 +429,9 @@ class OutreachWidget(StepView):
                 self.text.value = before  # nothing the person wrote is lost
             self._update()
             self.message.value = note(readable(exc, kind), "warn").value
-            return
+            return False
         self.show(result, earlier=before)
+        return True
 
     def _token(self, piece: str) -> None:
         with self._quietly():
@@ -472,8 +475,8 @@ class OutreachWidget(StepView):
         now = dt.datetime.now().isoformat(timespec="seconds")
         mine_now = {"subject": self.subject.value, "text": self.text.value}
         changes = dict(**mine_now, **extras, edited_at=now)
-        if sent:
-            changes["sent_at"] = now
+        if sent:  # with its offset: the note budget counts by the person's calendar month
+            changes["sent_at"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         try:
             self.book.save_draft(key, kind, changes, expected=None if mine else dict(self._base))
         except Conflict as exc:
@@ -493,19 +496,25 @@ class OutreachWidget(StepView):
         self.conflict.clear()
         return True
 
-    def _mark_sent(self, _b: object) -> None:
+    def _mark_sent(self, _b: object, *, confirmed: bool = False) -> None:
         if self.pair is None or not self.text.value.strip():
             self.message.value = note(
                 "There is nothing to mark as sent yet: press Draft it or write the text first.",
                 "warn",
             ).value
             return
-        key, _kind = self.pair
+        key, kind = self.pair
+        if not confirmed and not self.budget.check_before_sending(
+            lambda: self._mark_sent(None, confirmed=True)
+        ):
+            return  # no personalised notes left this month: the panel asks first
         if not self._save(sent=True):
             return  # the note beside the text says why
         first = self._first()
         try:
             moved = self.book.mark_contacted(key)
+            if kind == "follow-up":
+                self.book.mark_follow_up_sent(key)
         except StoreError as exc:
             self.message.value = note(str(exc), "warn").value
             return
@@ -513,6 +522,54 @@ class OutreachWidget(StepView):
             f"Marked as sent; {first} moved to 'contacted'." if moved else "Marked as sent.", "ok"
         ).value
         self._update()
+        self.nudges.refresh()
+        self.budget.show(kind)
+
+    def _draft_instead(self, kind: str, how: str) -> None:
+        """One of the ways in without a personalised note: draft it as ``kind`` for the
+        candidate shown (what the box holds for that kind is kept as the earlier text), and
+        say how to send it."""
+        if self.pair is None:
+            return
+        self.kind.value = kind  # shows that kind's saved draft for the candidate
+        if self._draft(None):
+            self.message.value = note(f"Drafted as {kind_noun(kind)}. {how}", "ok").value
+
+    def _nudged(self, nudge: Nudge) -> None:
+        """A nudge's action: show its candidate and kind of draft, and draft it, unless
+        the box holds the person's own text for it (which stays, as they left it)."""
+        from coach.workbook.followups import say, wording
+
+        if nudge.candidate not in [k for _n, k in self.candidate.options]:
+            self._reread()  # added in another tab, maybe; or gone
+        if nudge.candidate not in [k for _n, k in self.candidate.options] or nudge.action not in [
+            k for _l, k in self.kind.options
+        ]:
+            self.message.value = note(say(wording().messages.gone, name=nudge.first_name)).value
+            return
+        with self._quietly():
+            self.candidate.value, self.kind.value = nudge.candidate, nudge.action
+        self._load()
+        saved = self._saved()
+        if saved and saved.text.strip() and (not saved.sent_at or _sent_again(saved)):
+            self.message.value = note(
+                say(wording().messages.kept, name=nudge.first_name), "ok"
+            ).value
+            return
+        self._draft(self.go)
+
+
+def _sent_again(saved: DraftRecord | None, today: dt.date | None = None) -> bool:
+    """Whether a later message marked as sent on an earlier day has been drafted or edited
+    since: another follow-up or a check-in, to mark as sent again."""
+    if saved is None or saved.kind not in LATER_MESSAGES or not saved.sent_at:
+        return False
+    try:  # both the person's own clock (sent_at has its offset, edited_at none)
+        sent = dt.datetime.fromisoformat(saved.sent_at).replace(tzinfo=None)
+        edited = dt.datetime.fromisoformat(str(saved.edited_at)).replace(tzinfo=None)
+    except ValueError:
+        return False
+    return sent.date() < (today or dt.date.today()) and edited > sent
 
 
 @workbook_page("outreach", coach=True)

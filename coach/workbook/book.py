@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from coach.language import DraftHistory
     from coach.profiles import MentorCandidate, Profile
     from coach.store import Store
+    from coach.workbook.budget import NoteBudget
 
 R = TypeVar("R", bound=Record)
 
@@ -199,6 +200,20 @@ class Workbook:
         self.store.update(self.owner, kinds.CANDIDATE, key, contacted)
         return moved
 
+    def mark_follow_up_sent(self, key: str, today: dt.date | None = None) -> bool:
+        """A follow-up went: add today's day to the candidate's follow-ups, atomically (once
+        a day). Whether it was added."""
+        added = False
+
+        def follow_up(data: dict[str, Any]) -> dict[str, Any] | None:
+            nonlocal added
+            changes = rules.follow_up_changes(CandidateRecord.load(data), today) if data else {}
+            added = bool(changes)
+            return {**data, **changes} if added else None
+
+        self.store.update(self.owner, kinds.CANDIDATE, key, follow_up)
+        return added
+
     def delete_candidate(self, key: str) -> int:
         """Delete a candidate with their drafts and meetings (and what was shared of them);
         returns how many records went."""
@@ -279,26 +294,36 @@ class Workbook:
         meeting's notes."""
         from coach.language import DraftHistory
 
-        days = [
-            str(d.sent_at or "")[:10]
-            for _k, d in self.drafts()
-            if d.candidate == candidate and d.kind not in kinds.LATER_MESSAGES
-        ]
         found = self.candidate(candidate) or CandidateRecord()
-        days.append(found.stage_dates.get(kinds.CONTACTED) or "")
-        sent = []
-        for day in days:
-            try:
-                sent.append(dt.date.fromisoformat(day))
-            except ValueError:
-                continue
+        first = rules.first_sent(candidate, found, (d for _k, d in self.drafts()))
         meetings = [m for _k, m in self.meetings() if m.candidate == candidate and m.notes.strip()]
         latest = max(meetings, key=lambda m: m.date, default=None)
         return DraftHistory(
-            first_sent=min(sent, default=None),
+            first_sent=first,
             today=today or dt.date.today(),
             discussed=latest.notes if latest else "",
         )
+
+    def note_budget(self, now: dt.datetime | None = None) -> NoteBudget:
+        """The personalised LinkedIn notes left this calendar month (in the person's time
+        zone), and how many invitations went in the last day (see
+        :mod:`coach.workbook.budget`)."""
+        from coach.settings import get_settings
+        from coach.workbook.budget import note_budget
+
+        per_month = get_settings().free_notes_per_month
+        drafts = (d for _k, d in self.drafts())
+        return note_budget(self.profile(), drafts, per_month=per_month, now=now)
+
+    def set_timezone(self, name: str) -> bool:
+        """Keep the time zone the person's browser reported, when it is one this machine
+        knows and differs from the saved one; whether it was saved."""
+        from coach.workbook.budget import valid_zone
+
+        if not valid_zone(name) or self.profile().timezone == name:
+            return False
+        self.patch(kinds.PROFILE, kinds.PROFILE_KEY, {"timezone": name})
+        return True
 
     # -- meetings ------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from coach.workbook import kinds
 from coach.workbook.records import (
     CandidateRecord,
+    DraftRecord,
     GoalRecord,
     JournalRecord,
     MeetingRecord,
@@ -91,6 +92,35 @@ def contacted_changes(candidate: CandidateRecord, today: dt.date | None = None) 
     return {"stage": kinds.CONTACTED, "stage_dates": dates}
 
 
+def follow_up_changes(candidate: CandidateRecord, today: dt.date | None = None) -> dict[str, Any]:
+    """The fields to save when a follow-up to the candidate was sent: today's day added to
+    their follow-ups (once a day: a second tab marking the same one adds nothing)."""
+    day = today_iso(today)
+    if candidate.follow_ups and candidate.follow_ups[-1] == day:
+        return {}
+    return {"follow_ups": [*candidate.follow_ups, day]}
+
+
+def iso_day(value: object) -> dt.date | None:
+    """The day an ISO date or time stored as text names ("2026-03-01T10:00" too), or None."""
+    try:
+        return dt.date.fromisoformat(str(value or "")[:10])
+    except ValueError:
+        return None
+
+
+def first_sent(
+    key: str, candidate: CandidateRecord, drafts: Iterable[DraftRecord]
+) -> dt.date | None:
+    """The day the first message to the candidate under ``key`` went: the earliest first
+    message (not a follow-up or thank-you) marked as sent, or the day they reached
+    'contacted'."""
+    days = [d.sent_at for d in drafts if d.candidate == key and d.kind not in kinds.LATER_MESSAGES]
+    days.append(candidate.stage_dates.get(kinds.CONTACTED))
+    sent = [day for day in map(iso_day, days) if day is not None]
+    return min(sent, default=None)
+
+
 def mentor_of(candidate: CandidateRecord) -> MentorCandidate:
     """The candidate as the coach drafts to them (raises ValidationError: what to fill in)."""
     from coach.profiles import MentorCandidate
@@ -106,7 +136,8 @@ def mentee_of(profile: ProfileRecord, goals: Iterable[GoalRecord]) -> Profile:
     enough to be one (raises ValidationError: what to fix)."""
     from coach.profiles import GOAL_TITLE_MIN, Goal, Profile
 
-    data = {k: v for k, v in profile.stored().items() if k in type(profile).model_fields}
+    # only what a draft is written from (the record also keeps the time zone, say)
+    data = {k: v for k, v in profile.stored().items() if k in Profile.model_fields}
     data["goals"] = [
         Goal.model_validate({"title": g.title, "why": g.why, "target_date": g.target_date})
         for g in goals

@@ -243,3 +243,65 @@ def test_a_page_whose_kernel_is_gone_says_so_and_offers_a_reload(app, tab):
     tab.wait_for_selector(".mw-app .mw-stepbar")
     expect(tab).to_have_title("Mentor Workbook · Goals")
     assert tab.locator(".mw-lost").count() == 0
+
+
+def test_the_outreach_step_counts_linkedins_note_budget_in_the_persons_time_zone(app, chromium):
+    """A free account with four notes sent this month: the budget line says one is left,
+    the fifth spends it, and what works instead is drafted on request; the month is counted
+    in the time zone the browser reports."""
+    import datetime as dt
+
+    base, home = app
+    store = store_of(home)
+    if not (store.get("me", "profile", "me") or {}).get("name"):
+        store.patch("me", "profile", "me", {"name": "Priya Raman", "headline": "Data analyst"})
+        store.put("me", "goal", "1", {"title": "Lead a product discovery project by June"})
+    now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    for n in range(4):
+        store.put("me", "candidate", f"b{n}", {"name": f"Budget Person {n}", "notes": ["x y"]})
+        note = {"candidate": f"b{n}", "kind": "linkedin-note", "text": "Hi", "sent_at": now}
+        store.put("me", "draft", f"b{n}-linkedin-note", note)
+    store.put(
+        "me",
+        "candidate",
+        "b9",
+        {"name": "Amara Nwosu", "headline": "VP Data", "notes": ["spoke on data ethics boards"]},
+    )
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900}, timezone_id="Pacific/Auckland"
+    )
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT)
+    try:
+        open_app(tab, base, "#outreach")
+        tab.wait_for_selector(".mw-step-body .mw-view-outreach")
+        view = tab.locator(".mw-view-outreach")
+        view.locator("select").nth(0).select_option(label="Amara Nwosu")
+        view.locator("select").nth(1).select_option(label="LinkedIn connection note")
+        line = view.locator(".mw-budget-line")
+        expect(line).to_contain_text("1 of 5 personalised notes left this month")
+        expect(view).to_contain_text("This is your last personalised note this month")
+        tab.get_by_role("button", name="Draft it").click()
+        box = view.locator(".mw-draft textarea")
+        expect(box).to_have_value(re.compile(r"^Hi Amara"), timeout=TIMEOUT)  # the coach loads
+        tab.get_by_role("button", name="Mark as sent").click()
+        expect(line).to_contain_text("0 of 5 personalised notes left this month")
+        instead = view.locator(".mw-budget-instead")
+        expect(instead.get_by_role("button")).to_have_count(3)
+        # the browser's time zone is the person's: the month is counted there
+        wait_until(
+            lambda: (store.get("me", "profile", "me") or {}).get("timezone") == "Pacific/Auckland"
+        )
+        for width in (1280, 390):  # nothing past the edge on a laptop or a phone
+            tab.set_viewport_size({"width": width, "height": 900})
+            right = tab.evaluate(
+                "() => document.querySelector('.mw-budget-instead').getBoundingClientRect().right"
+            )
+            assert right <= width
+        tab.set_viewport_size({"width": 1280, "height": 900})
+        instead.get_by_role("button", name="Draft an e-mail instead").click()
+        expect(view.locator("select").nth(1)).to_have_value(re.compile("email"))
+        expect(view).to_contain_text("Drafted as an e-mail", timeout=TIMEOUT)
+        expect(box).to_have_value(re.compile(r"^Hi Amara"))
+    finally:
+        context.close()
