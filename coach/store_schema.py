@@ -124,9 +124,24 @@ def _m004_record_version(conn: Any) -> None:
     conn.execute(text("ALTER TABLE records ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
 
 
+def _m005_participant_roles(conn: Any) -> None:
+    """Mentor matching: a participant's role, capacity, organization and where they want
+    their mentor. Participants of earlier cohorts read as mentees who do not mind where."""
+    from sqlalchemy import text
+
+    for column in (
+        "role VARCHAR(8) NOT NULL DEFAULT 'mentee'",
+        "capacity INTEGER NOT NULL DEFAULT 2",
+        "organization VARCHAR(120) NOT NULL DEFAULT ''",
+        "wants VARCHAR(8) NOT NULL DEFAULT 'either'",
+    ):
+        conn.execute(text(f"ALTER TABLE participants ADD COLUMN {column}"))
+
+
 MIGRATIONS: list[Callable[[Any], None]] = [
     _m001_records,
     _m002_cohorts,
     _m003_wider_owner,
     _m004_record_version,
+    _m005_participant_roles,
 ]

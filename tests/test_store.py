@@ -54,6 +54,7 @@ def test_two_tabs_see_each_others_writes_and_survive_a_restart(tmp_path, backend
         "_m002_cohorts",
         "_m003_wider_owner",
         "_m004_record_version",
+        "_m005_participant_roles",
     ]
     if backend == "sqlite":
         with sqlite3.connect(tmp_path / "workbook.sqlite3") as db:

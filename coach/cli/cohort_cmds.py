@@ -1,5 +1,5 @@
-"""`mentor-coach cohort create | list | status | pairs | export | close | rehearse`: run a
-workshop."""
+"""`mentor-coach cohort create | list | status | pairs | match | export | close | rehearse`:
+run a workshop."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ COHORT = "the cohort's name (see `mentor-coach cohort list`)"
 def add_commands(sub: Any) -> None:
     """Register ``cohort`` and its subcommands on the CLI's subparsers."""
     co = sub.add_parser(
-        "cohort", help="run a workshop: cohorts, join links, progress, pairs, rehearsals"
+        "cohort", help="run a workshop: cohorts, join links, progress, pairs, matches, rehearsals"
     )
     acts = co.add_subparsers(dest="action", metavar="ACTION", required=True)
     js = [json_option()]
@@ -33,7 +33,12 @@ def add_commands(sub: Any) -> None:
     c.add_argument("name", metavar="NAME", help="letters, digits, '-' or '_' (e.g. spring-2026)")
     who = c.add_mutually_exclusive_group(required=True)
     who.add_argument(
-        "--roster", type=Path, metavar="CSV", help="UTF-8 CSV: name[,email,offers,goals]"
+        "--roster",
+        type=Path,
+        metavar="CSV",
+        help="UTF-8 CSV: name[,email,offers,goals]; for mentor matching also role (mentor, "
+        "mentee or both), capacity (mentees per mentor, 2 if empty), organization and wants "
+        "(inside, outside or either)",
     )
     who.add_argument("--seats", type=int, metavar="N", help="N anonymous seats instead")
     c.add_argument(
@@ -65,6 +70,30 @@ def add_commands(sub: Any) -> None:
     )
     pa.add_argument("--seed", type=int, metavar="N", help="another seed, other groups")
     pa.set_defaults(func=cmd_pairs)
+
+    ma = acts.add_parser(
+        "match",
+        help="propose one mentor per mentee (goals meet offers, within capacity)",
+        parents=js,
+        description="Propose one mentor per mentee from the roster's roles: each mentor takes "
+        "up to their capacity, goals that meet a mentor's offers come first, and a mentee who "
+        "asked for a mentor inside (or outside) their organization gets one where anyone fits. "
+        "Proposing again replaces the proposals; approved matches stay. Each match has a score "
+        "(0-100: the share of the mentee's goal words the mentor offers) and a reason naming "
+        "only the words that matched.",
+        epilog="Participants see a match only once it is approved: on the facilitator "
+        "dashboard, or with --approve-all.",
+    )
+    ma.add_argument("name", metavar="NAME", help=COHORT)
+    ma.add_argument(
+        "--seed", type=int, metavar="N", help="another seed, other ties broken (the cohort's)"
+    )
+    ma.add_argument(
+        "--approve-all",
+        action="store_true",
+        help="approve every proposed match now (without the dashboard): participants see them",
+    )
+    ma.set_defaults(func=cmd_match)
 
     ex = acts.add_parser(
         "export", help="progress as CSV: steps done, last active (no text)", parents=js
@@ -277,6 +306,43 @@ def cmd_pairs(args: argparse.Namespace) -> int:
     print(f"{kind} for '{args.name}' (seed {seed}; --seed N gives other groups):")
     for n, g in enumerate(groups, 1):
         print(f"{n:>3}. {' + '.join(p.display_name for p in g)}  ({g.reason})")
+    return 0
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    """Propose mentor matches (and with --approve-all approve them); print each one."""
+    from coach.cohorts import approve, get_cohort, matches, propose
+
+    found = propose(args.name, seed=args.seed)
+    if args.approve_all:
+        approve(args.name)
+        found = matches(args.name)
+    cohort = get_cohort(args.name)
+    seed = args.seed if args.seed is not None else (cohort.seed if cohort else None)
+    unmatched = [m for m in found if not m.matched]
+    if args.json:
+        print_json(
+            {
+                "cohort": args.name,
+                "seed": seed,
+                "matches": [m.to_dict() for m in found if m.matched],
+                "unmatched": [m.to_dict() for m in unmatched],
+            }
+        )
+        return 0
+    print(f"Mentor matches for '{args.name}' (seed {seed}; --seed N breaks ties otherwise):")
+    for m in found:
+        if m.matched:
+            print(f"  {m.mentee_name} → {m.mentor_name}  score {m.score}, {m.status}: {m.reason}")
+    for m in unmatched:
+        print(f"  {m.mentee_name}: {m.reason}")
+    if args.approve_all:
+        print("All proposed matches are approved: participants see their match in the workbook.")
+    else:
+        print(
+            "Review, swap and approve them on the facilitator dashboard; participants see a "
+            "match only once it is approved."
+        )
     return 0
 
 

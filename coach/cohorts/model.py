@@ -19,6 +19,12 @@ MAX_NAME = 80
 MAX_TITLE = 200
 MAX_ROSTER_BYTES = 5_000_000
 ACTIVITY_KIND, ACTIVITY_KEY = _kinds.ACTIVITY, _kinds.ACTIVITY_KEY
+# mentor matching: a roster's ``role`` and ``wants`` cells, and a mentor's ``capacity``
+ROLES = ("mentor", "mentee", "both")
+WANTS = ("inside", "outside", "either")  # where a mentee wants their mentor to work
+DEFAULT_CAPACITY = 2  # mentees per mentor when the roster gives no capacity
+MAX_CAPACITY = 20
+MAX_ORGANIZATION = 120
 
 # C0/C1 controls, zero-width space, direction marks and overrides, BOM: invisible or
 # spoofing characters. ZWNJ/ZWJ (U+200C/D) stay: some scripts and emoji need them.
@@ -79,6 +85,20 @@ class Participant:
     email: str = ""
     offers: tuple[str, ...] = ()
     goals: tuple[str, ...] = ()
+    role: str = "mentee"  # one of ROLES; cohorts from before roles read as mentees
+    capacity: int = DEFAULT_CAPACITY  # how many mentees a mentor takes
+    organization: str = ""
+    wants: str = "either"  # one of WANTS: where a mentee wants their mentor
+
+    @property
+    def is_mentor(self) -> bool:
+        """Whether this person may mentor someone (``mentor`` or ``both``)."""
+        return self.role in ("mentor", "both")
+
+    @property
+    def is_mentee(self) -> bool:
+        """Whether this person is looking for a mentor (``mentee`` or ``both``)."""
+        return self.role in ("mentee", "both")
 
 
 @dataclass(frozen=True)
@@ -99,6 +119,10 @@ class RosterEntry:
     email: str
     offers: tuple[str, ...]
     goals: tuple[str, ...]
+    role: str = "mentee"
+    capacity: int = DEFAULT_CAPACITY
+    organization: str = ""
+    wants: str = "either"
 
 
 @dataclass
@@ -184,6 +208,77 @@ class CohortStatus:
             "cohort": self.cohort.to_dict(),
             "counts": self.counts,
             "participants": [p.to_dict() for p in self.participants],
+        }
+
+
+@dataclass(frozen=True)
+class Match:
+    """One mentee's mentor, proposed or approved; or the note that they have none.
+
+    ``score`` is 0 to 100: the share of the mentee's meaningful goal words that the
+    mentor's offers hold (inside/outside is not part of it: it is honoured first, and the
+    reason says when it could not be). ``words`` are the matched words, the only goal text
+    a match holds; ``status`` is ``proposed``, ``approved`` or ``unmatched``.
+    """
+
+    mentee_id: str
+    mentee_name: str
+    mentor_id: str = ""
+    mentor_name: str = ""
+    score: int = 0
+    reason: str = ""
+    words: tuple[str, ...] = ()
+    status: str = "unmatched"
+    seed: int | None = None
+
+    @property
+    def matched(self) -> bool:
+        """Whether the mentee has a mentor (proposed or approved)."""
+        return bool(self.mentor_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (no goal text beyond the matched words)."""
+        return {
+            "mentee_id": self.mentee_id,
+            "mentee": self.mentee_name,
+            "mentor_id": self.mentor_id or None,
+            "mentor": self.mentor_name or None,
+            "score": self.score,
+            "reason": self.reason,
+            "words": list(self.words),
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
+class MyMatches:
+    """What one participant sees of matching: approved matches only."""
+
+    mentor: Match | None = None  # their mentor, when they are a mentee
+    mentees: tuple[Match, ...] = ()  # their mentees, when they mentor
+
+
+@dataclass(frozen=True)
+class FitRow:
+    """The pairing-fit pulse of one approved match, as the facilitator sees it: averages,
+    never text. ``suggestion`` is the next-best mentor with capacity left, for a poor fit."""
+
+    match: Match
+    mentee_average: float | None
+    mentor_average: float | None
+    flagged: bool
+    suggestion_id: str = ""
+    suggestion_name: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return {
+            **self.match.to_dict(),
+            "mentee_average": self.mentee_average,
+            "mentor_average": self.mentor_average,
+            "flagged": self.flagged,
+            "suggestion_id": self.suggestion_id or None,
+            "suggestion": self.suggestion_name or None,
         }
 
 

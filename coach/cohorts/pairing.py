@@ -2,47 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import random
 
 from coach.cohorts.model import CohortError, Group, Participant, _natural
-from coach.cohorts.registry import _records, _require, participants
-
-# Words too common in goals and offers to say anything about a match.
-_VAGUE = frozenset(
-    "learn learning want improve improving better skill skills experience help helping new "
-    "good work working become grow growing develop developing year years month months "
-    "role roles people things way ways able know knowledge".split()
-)
-
-
-def _terms(texts: list[str]) -> dict[str, str]:
-    """Stem -> first surface word, for the meaningful words of ``texts``."""
-    from coach.text import get_analyzer
-
-    analyzer = get_analyzer()
-    out: dict[str, str] = {}
-    for t in texts:
-        a = analyzer.analyse(t)
-        for word, stem in zip(a.words, a.stems):
-            if len(word) > 1 and not word.isdigit() and word not in _VAGUE:
-                out.setdefault(stem, word)
-    return out
-
-
-def _wants_and_offers(
-    name: str, people: list[Participant]
-) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
-    """Per participant: terms of their goals and of their offers (roster plus workbook)."""
-    goals: dict[str, list[str]] = {p.id: list(p.goals) for p in people}
-    offers: dict[str, list[str]] = {p.id: list(p.offers) for p in people}
-    for owner, kind, _key, raw, _updated in _records(name, ("goal", "profile")):
-        data = json.loads(raw)
-        if kind == "goal" and owner in goals:
-            goals[owner].append(str(data.get("title") or ""))
-        elif kind == "profile" and owner in offers and isinstance(data.get("offer"), list):
-            offers[owner].extend(str(x) for x in data["offer"])
-    return {p.id: (_terms(goals[p.id]), _terms(offers[p.id])) for p in people}
+from coach.cohorts.registry import _require, participants
+from coach.cohorts.words import _wants_and_offers
 
 
 def _group_sizes(n: int, size: int) -> list[int]:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from coach.cohorts.model import (
     DEFAULT_BASE_URL,
+    DEFAULT_CAPACITY,
     MAX_PARTICIPANTS,
     MAX_TITLE,
     Cohort,
@@ -86,10 +87,17 @@ def _row_to_participant(row: Any) -> Participant:
         email=row.email,
         offers=tuple(json.loads(row.offers or "[]")),
         goals=tuple(json.loads(row.goals or "[]")),
+        role=row.role or "mentee",
+        capacity=int(row.capacity or 0) or DEFAULT_CAPACITY,
+        organization=row.organization or "",
+        wants=row.wants or "either",
     )
 
 
-_PARTICIPANT_COLS = "p.id, p.cohort, p.display_name, p.email, p.offers, p.goals"
+_PARTICIPANT_COLS = (
+    "p.id, p.cohort, p.display_name, p.email, p.offers, p.goals, "
+    "p.role, p.capacity, p.organization, p.wants"
+)
 
 
 def create_cohort(
@@ -155,7 +163,16 @@ def create_cohort(
     for e in entries:
         token = secrets.token_urlsafe(24)
         p = Participant(
-            SEAT_PREFIX + secrets.token_hex(8), name, e.display_name, e.email, e.offers, e.goals
+            SEAT_PREFIX + secrets.token_hex(8),
+            name,
+            e.display_name,
+            e.email,
+            e.offers,
+            e.goals,
+            role=e.role,
+            capacity=e.capacity,
+            organization=e.organization,
+            wants=e.wants,
         )
         links.append((p, f"{base}/join/{token}"))
         rows.append(
@@ -168,6 +185,10 @@ def create_cohort(
                 "g": json.dumps(list(p.goals), ensure_ascii=False),
                 "h": _hash(token),
                 "t": _iso(start),
+                "r": p.role,
+                "n": p.capacity,
+                "org": p.organization,
+                "w": p.wants,
             }
         )
     try:
@@ -190,7 +211,8 @@ def create_cohort(
             conn.execute(
                 text(
                     "INSERT INTO participants (id, cohort, display_name, email, offers, goals, "
-                    "token_hash, created_at) VALUES (:id, :c, :d, :e, :o, :g, :h, :t)"
+                    "token_hash, created_at, role, capacity, organization, wants) "
+                    "VALUES (:id, :c, :d, :e, :o, :g, :h, :t, :r, :n, :org, :w)"
                 ),
                 rows,
             )
@@ -287,6 +309,18 @@ def participants(name: str) -> list[Participant]:
     return sorted(people, key=lambda p: (_natural(p.display_name), p.id))
 
 
+def _participant(participant_id: str) -> Participant | None:
+    """One participant by id (any cohort, open or not), or None."""
+    from sqlalchemy import text
+
+    with _engine().connect() as conn:
+        row = conn.execute(
+            text(f"SELECT {_PARTICIPANT_COLS} FROM participants p WHERE p.id = :i"),
+            {"i": participant_id},
+        ).first()
+    return _row_to_participant(row) if row else None
+
+
 def _records(name: str, kinds: tuple[str, ...]) -> list[Any]:
     """(owner, kind, key, data, updated_at) of the cohort's participants' records of
     ``kinds``. The data is there only for the kinds the facilitator's side may read
@@ -318,6 +352,7 @@ def close_cohort(name: str, purge: bool = False, *, now: dt.datetime | None = No
     from sqlalchemy import text
 
     from coach.store import get_store
+    from coach.workshop import cohort_owner
 
     cohort = _require(name)
     store = get_store()
@@ -338,4 +373,6 @@ def close_cohort(name: str, purge: bool = False, *, now: dt.datetime | None = No
             {"c": name},
         ).rowcount
         conn.execute(text("DELETE FROM participants WHERE cohort = :c"), {"c": name})
+        # the cohort's own records (its mentor matches, the running segment) go too
+        conn.execute(text("DELETE FROM records WHERE owner = :o"), {"o": cohort_owner(name)})
     return int(removed)

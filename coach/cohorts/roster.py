@@ -9,9 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from coach.cohorts.model import (
+    DEFAULT_CAPACITY,
+    MAX_CAPACITY,
     MAX_NAME,
+    MAX_ORGANIZATION,
     MAX_PARTICIPANTS,
     MAX_ROSTER_BYTES,
+    ROLES,
+    WANTS,
     CohortError,
     RosterEntry,
     RosterReport,
@@ -19,6 +24,7 @@ from coach.cohorts.model import (
 )
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_ALIASES = {"display_name": "name", "e_mail": "email", "organisation": "organization"}
 
 
 def _list_cell(value: str) -> tuple[str, ...]:
@@ -26,8 +32,13 @@ def _list_cell(value: str) -> tuple[str, ...]:
 
 
 def read_roster(path: Path) -> RosterReport:
-    """Read a CSV roster (UTF-8, a header with ``name``; optional ``email``, ``offers``,
-    ``goals`` with items separated by ``;``) and report every problem with its line."""
+    """Read a CSV roster and report every problem with its line.
+
+    UTF-8, a header with ``name``; optional ``email``, ``offers`` and ``goals`` (items
+    separated by ``;``), and for mentor matching ``role`` (mentor, mentee or both; empty:
+    mentee), ``capacity`` (mentees a mentor takes, 1 to 20; empty: 2), ``organization``
+    and ``wants`` (inside, outside or either: where a mentee wants their mentor to work;
+    empty: either)."""
     path = Path(path)
     report = RosterReport(path=path)
     try:
@@ -76,7 +87,7 @@ def read_roster(path: Path) -> RosterReport:
 def _read_rows(reader: Any, header: list[str], report: RosterReport) -> None:
     report.columns = [_clean(c) for c in header]
     keys = [c.casefold().replace(" ", "_").replace("-", "_") for c in report.columns]
-    keys = [{"display_name": "name", "e_mail": "email"}.get(k, k) for k in keys]
+    keys = [_ALIASES.get(k, k) for k in keys]
     if "name" not in keys:
         found = ", ".join(repr(c) for c in report.columns) or "none"
         hint = ""
@@ -88,7 +99,7 @@ def _read_rows(reader: Any, header: list[str], report: RosterReport) -> None:
     if doubled:
         report.problems.append(f"the header repeats the column(s) {', '.join(doubled)}")
         return
-    wanted = {"name", "email", "offers", "goals"}
+    wanted = {"name", "email", "offers", "goals", "role", "capacity", "organization", "wants"}
     report.ignored_columns = [c for c, k in zip(report.columns, keys) if k not in wanted]
     seen_names: dict[str, list[int]] = {}
     seen_emails: dict[str, list[int]] = {}
@@ -124,6 +135,9 @@ def _read_rows(reader: Any, header: list[str], report: RosterReport) -> None:
         if email and (len(email) > 254 or not _EMAIL.fullmatch(email)):
             report.problems.append(f"line {line}: {email[:60]!r} is not an e-mail address")
             continue
+        matching = _matching_cells(cells, line, report)
+        if matching is None:
+            continue
         seen_names.setdefault(name.casefold(), []).append(line)
         if email:
             seen_emails.setdefault(email.casefold(), []).append(line)
@@ -134,6 +148,7 @@ def _read_rows(reader: Any, header: list[str], report: RosterReport) -> None:
                 email,
                 _list_cell(cells.get("offers", "")),
                 _list_cell(cells.get("goals", "")),
+                *matching,
             )
         )
     for what, seen in (("name", seen_names), ("e-mail", seen_emails)):
@@ -142,3 +157,41 @@ def _read_rows(reader: Any, header: list[str], report: RosterReport) -> None:
                 report.problems.append(
                     f"duplicate {what} {key[:40]!r} on lines {', '.join(map(str, lines))}"
                 )
+
+
+def _matching_cells(
+    cells: dict[str, str], line: int, report: RosterReport
+) -> tuple[str, int, str, str] | None:
+    """(role, capacity, organization, wants) of one row, or None after reporting a problem."""
+    role = _clean(cells.get("role", "")).casefold() or "mentee"
+    if role not in ROLES:
+        report.problems.append(
+            f"line {line}: the role {role[:30]!r} is not mentor, mentee or both "
+            "(leave it empty for a mentee)"
+        )
+        return None
+    raw = _clean(cells.get("capacity", ""))
+    capacity = DEFAULT_CAPACITY
+    if raw:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_CAPACITY:
+            report.problems.append(
+                f"line {line}: the capacity {raw[:30]!r} is not a whole number from 1 to "
+                f"{MAX_CAPACITY} (how many mentees this mentor takes; empty: {DEFAULT_CAPACITY})"
+            )
+            return None
+        capacity = int(raw)
+    organization = _clean(cells.get("organization", ""))
+    if len(organization) > MAX_ORGANIZATION:
+        report.problems.append(
+            f"line {line}: the organization is {len(organization)} characters; the limit is "
+            f"{MAX_ORGANIZATION}"
+        )
+        return None
+    wants = _clean(cells.get("wants", "")).casefold() or "either"
+    if wants not in WANTS:
+        report.problems.append(
+            f"line {line}: wants {wants[:30]!r} is not inside, outside or either (where the "
+            "mentee wants their mentor to work; empty: either)"
+        )
+        return None
+    return role, capacity, organization, wants

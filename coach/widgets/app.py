@@ -259,9 +259,10 @@ class WorkbookApp(QuietRepr, w.VBox):  # type: ignore[misc]
         self.book, self.seat = book, seat
         top: list[w.Widget] = [self.header]
         if seat is not None:
+            from coach.widgets.match import match_panel
             from coach.widgets.page import CohortBanner
 
-            top.append(CohortBanner(seat.cohort))
+            top.extend([CohortBanner(seat.cohort), match_panel(seat)])
         self.children = [*top, self.bar, self.count, self.intro, self.body, self.nav, self.router]
         self.router.observe(lambda change: self.go(change["new"]), names="step")
         self.go(first if first in BY_SLUG else "start")

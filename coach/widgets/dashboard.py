@@ -1,5 +1,5 @@
 """The facilitator's dashboard: run of show with timers, live progress, who is stuck,
-peer pairs, shared items and export. It shows step completion and counts only: a
+peer pairs, mentor matching, shared items and export. It shows step completion and counts only: a
 participant's words appear only for items they chose to share."""
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ class Dashboard(w.VBox):  # type: ignore[misc]
     def __init__(self, cohort_name: str) -> None:
         from coach.cohorts import get_cohort
         from coach.settings import get_settings
+        from coach.widgets.match_review import MatchReview
         from coach.workshop import run_of_show
 
         self.cohort_name = cohort_name
@@ -85,6 +86,7 @@ class Dashboard(w.VBox):  # type: ignore[misc]
         form = w.Button(description="Form groups", icon="users", button_style="primary")
         form.on_click(lambda _b: self.form_groups())
         self.groups = w.HTML()
+        self.matching = MatchReview(cohort_name, seed=lambda: int(self.seed.value))
         self.shared = w.HTML()
         export = w.Button(description="Export progress (CSV)", icon="download")
         export.on_click(lambda _b: self.export())
@@ -112,6 +114,8 @@ class Dashboard(w.VBox):  # type: ignore[misc]
                 heading("Peer practice"),
                 w.HBox([self.size, self.seed, form]),
                 self.groups,
+                heading("Mentor matching"),
+                self.matching,
                 heading("Shared with you"),
                 self.shared,
                 heading("Export"),
@@ -169,6 +173,7 @@ class Dashboard(w.VBox):  # type: ignore[misc]
             + "</ul>"
         )
         self.chart.value = progress_chart(st.counts, total)
+        self.matching.show_fits()
         stuck = st.stuck(self.stuck_after)
         self.stuck.value = (
             note(

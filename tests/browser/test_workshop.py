@@ -120,3 +120,40 @@ def test_three_participants_a_stranger_and_the_dashboard(workshop, browser):
     a.wait_for_selector("text=Added Another Mentor.")
     expect(counts).to_contain_text("Added a candidate: 2 of 3", timeout=40_000)
     assert all(p.dialogs == [] for p in (a, b, c, s, f))
+
+
+def test_the_facilitator_approves_mentor_matches_and_a_participant_sees_theirs(workshop, browser):
+    from coach.cohorts import create_cohort, match_for
+
+    base, home = workshop["base"], workshop["home"]
+    roster = Path(__file__).parents[2] / "examples" / "mentoring-roster.csv"
+    with coach_home(home):  # six mentors, twelve mentees
+        created = create_cohort("circle", roster=roster, title="Mentoring circle")
+    link = {p.display_name: url.replace("http://127.0.0.1:8866", base) for p, url in created.links}
+    hana = next(p for p, _url in created.links if p.display_name == "Hana Kim")
+
+    # before any approval, a participant sees no match
+    h = person(browser)
+    h.goto(link["Hana Kim"])
+    h.wait_for_selector(".mw-banner")
+    assert h.locator(".mw-match-mine").count() == 0
+
+    f = person(browser)
+    f.goto(created.facilitator_url.replace("http://127.0.0.1:8866", base))
+    f.locator(".mw-propose").click()
+    expect(f.locator(".mw-match-row")).to_have_count(12)
+    expect(f.locator(".mw-match-message")).to_contain_text("12 of 12 mentees")
+    expect(f.locator(".mw-matches")).to_contain_text("goals ↔ offers")
+    f.locator(".mw-approve-all").click()
+    expect(f.locator(".mw-status-approved")).to_have_count(12)
+    with coach_home(home):
+        mine = match_for(hana.id).mentor
+    assert mine is not None and mine.status == "approved"
+
+    # Hana opens her join link again: her mentor, why, and the pulse
+    h.goto(link["Hana Kim"])
+    shown = h.locator(".mw-match-mine")
+    expect(shown).to_contain_text(f"Your mentor: {mine.mentor_name}")
+    expect(shown).to_contain_text(f"why: {mine.reason}")
+    expect(h.locator(".mw-fit-pulse")).to_contain_text("I want to meet again")
+    assert all(p.dialogs == [] for p in (f, h))

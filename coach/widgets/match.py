@@ -1,0 +1,131 @@
+"""A workshop participant's mentor match, under the cohort banner: nothing until the
+facilitator approves a match; then who it is and why, and after the first meeting the
+three-question pairing-fit pulse."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import ipywidgets as w
+
+from coach.widgets.common import QuietRepr, esc, note
+
+FOLLOW_SECONDS = 30.0  # how often an open page looks for a newly approved match
+
+
+class FitPulseForm(QuietRepr, w.VBox):  # type: ignore[misc]
+    """The pairing-fit pulse about one match: three 1-5 answers and Save."""
+
+    def __init__(self, participant_id: str, other_id: str, other_name: str) -> None:
+        from coach.cohorts import fit_answers, fit_pulse
+
+        self.participant_id, self.other_id = participant_id, other_id
+        pulse = fit_pulse()
+        saved = fit_answers(participant_id, other_id) or {}
+        self.answers: dict[str, w.ToggleButtons] = {}
+        rows: list[w.Widget] = [
+            w.HTML(
+                f"<b>{esc(pulse.title)} with {esc(other_name)}</b> "
+                f"<small>({pulse.minimum}: {esc(pulse.low)} … {pulse.maximum}: "
+                f"{esc(pulse.high)}; your facilitator sees the numbers only)</small>"
+            )
+        ]
+        for q in pulse.questions:
+            choice = w.ToggleButtons(
+                options=[(str(n), n) for n in range(pulse.minimum, pulse.maximum + 1)],
+                value=saved.get(q.key),
+                style={"button_width": "36px"},
+            )
+            choice.add_class(f"mw-fit-{q.key}")
+            self.answers[q.key] = choice
+            rows.append(w.HBox([w.HTML(esc(q.text), layout=w.Layout(width="260px")), choice]))
+        self.save_button = w.Button(description="Save", icon="check", button_style="primary")
+        self.save_button.add_class("mw-fit-save")
+        self.save_button.on_click(lambda _b: self.save())
+        self.status = w.HTML("<small>Saved: you can change your answers.</small>" if saved else "")
+        super().__init__([*rows, w.HBox([self.save_button, self.status])])
+        self.add_class("mw-fit-pulse")
+
+    def save(self) -> None:
+        """Store the answers in the participant's own records and say thank you."""
+        from coach.errors import CoachError
+
+        values = {k: t.value for k, t in self.answers.items()}
+        if any(v is None for v in values.values()):
+            self.status.value = note("Answer each of the three questions first.", "warn").value
+            return
+        try:
+            from coach.cohorts import answer_fit
+
+            answer_fit(self.participant_id, self.other_id, values)
+        except CoachError as exc:
+            self.status.value = note(str(exc), "warn").value
+            return
+        self.status.value = note("Thank you: your answers are saved.", "ok").value
+
+
+class MatchPanel(QuietRepr, w.VBox):  # type: ignore[misc]
+    """The participant's approved match (mentor, or mentees) and the pulse; empty before."""
+
+    def __init__(self, participant_id: str) -> None:
+        self.participant_id = participant_id
+        self._shown: Any = None
+        super().__init__()
+        self.add_class("mw-match")
+        self.update()
+        self._closed = threading.Event()
+        threading.Thread(target=self._follow, name="mw-match", daemon=True).start()
+
+    def update(self) -> None:
+        """Show what is approved now (rebuilt only when that changed)."""
+        from coach.cohorts import match_for
+
+        mine = match_for(self.participant_id)
+        shown = (mine.mentor, mine.mentees)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        parts: list[w.Widget] = []
+        if mine.mentor is not None:
+            m = mine.mentor
+            parts.append(
+                w.HTML(
+                    f'<div class="mw-match-mine">Your mentor: <b>{esc(m.mentor_name)}</b> — '
+                    f"why: {esc(m.reason)}</div>"
+                )
+            )
+            parts.append(FitPulseForm(self.participant_id, m.mentor_id, m.mentor_name))
+        if mine.mentees:
+            names = "; ".join(
+                f"<b>{esc(m.mentee_name)}</b> (why: {esc(m.reason)})" for m in mine.mentees
+            )
+            parts.append(w.HTML(f'<div class="mw-match-mine">Your mentees: {names}</div>'))
+            parts.extend(
+                FitPulseForm(self.participant_id, m.mentee_id, m.mentee_name) for m in mine.mentees
+            )
+        self.children = parts
+
+    def close(self) -> None:
+        """The panel is gone from its page: stop following."""
+        self._closed.set()
+        super().close()
+
+    def _follow(self) -> None:
+        while not self._closed.wait(FOLLOW_SECONDS):
+            try:
+                self.update()
+            except Exception:  # noqa: BLE001 (a thread's top level: retried)
+                continue
+
+
+def match_panel(seat: Any) -> w.Widget:
+    """The match panel for a workshop seat; an empty box if it cannot be read (the rest
+    of the page works without it)."""
+    import logging
+
+    try:
+        return MatchPanel(seat.id)
+    except Exception:  # a hint on the page: it must never take the app down
+        logging.getLogger(__name__).exception("the match panel could not be shown")
+        return w.VBox()
