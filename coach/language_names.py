@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from coach import wordforms
+from coach.language_words import ROLES, clean_text
 
 __all__ = [
     "SEPARATOR",
@@ -50,8 +51,7 @@ def parse_name(name: str) -> PersonName:
     """The parts of ``name`` (parsed once per name; ``nameparser`` is imported on first use)."""
     from nameparser import HumanName
 
-    from coach.language_notes import clean_text  # a name with markup is greeted without it
-
+    # a name with markup is greeted without it
     text = " ".join(_GLUED_TITLE.sub(r"\1. ", clean_text(name) or name).split())
     try:
         h = HumanName(text)
@@ -241,10 +241,8 @@ _PEOPLE = frozenset(
 
 
 def _is_person(word: str) -> bool:
-    from coach.language_notes import _ROLES
-
     return (
-        word in _ROLES
+        word in ROLES
         or word in _PEOPLE
         or word.endswith(("er", "or", "ist", "ian", "ant", "ent", "eer", "ee"))
     )

@@ -363,8 +363,9 @@ def draft_outcome(kind: str, me: Any, mentor: Any, history: Any = None) -> Outco
     out.problems += [f"{c.name}: {c.detail}" for c in d.checks if not c.passed]
     if not d.checks:
         out.problems.append("no checks ran")
-    if LIVE_MARKUP.search(out.text):
-        out.problems.append(f"live markup: {LIVE_MARKUP.search(out.text).group(0)!r}")
+    markup = LIVE_MARKUP.search(out.text)
+    if markup:
+        out.problems.append(f"live markup: {markup.group(0)!r}")
     return out
 
 
@@ -387,8 +388,9 @@ def agenda_outcome(phase: str, me: Any, mentor: Any, minutes: int = 45) -> Outco
     out.problems += [f"{c.name}: {c.detail}" for c in a.checks if not c.passed]
     if sum(i.minutes for i in a.items) != minutes:
         out.problems.append("minutes do not add up")
-    if LIVE_MARKUP.search(out.text):
-        out.problems.append(f"live markup: {LIVE_MARKUP.search(out.text).group(0)!r}")
+    markup = LIVE_MARKUP.search(out.text)
+    if markup:
+        out.problems.append(f"live markup: {markup.group(0)!r}")
     return out
 
 

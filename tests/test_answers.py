@@ -165,6 +165,7 @@ def test_an_answer_without_citations_twice_falls_back_to_offline_with_the_reason
     model_server.replies = ["Bring one or two goals.", "Really, one or two goals."]
     a = ask_goals()
     assert a.provider == "offline" and len(chats(model_server)) == 2
+    assert a.fallback_reason is not None
     assert "failed checks after one repair (it cites no passage)" in a.fallback_reason
     assert "used the offline coach" in a.fallback_reason
     assert re.search("one or two", lead(a.text))
@@ -175,7 +176,7 @@ def test_saying_not_covered_when_the_passages_answer_is_repaired_then_falls_back
     a = ask_goals()
     assert a.provider == "offline"
     assert "the guides do not cover the question, but the passages given answer it" in (
-        a.fallback_reason
+        a.fallback_reason or ""
     )
     model_server.replies = ["The guides don't cover how many goals.", GOOD]
     b = ask_goals()

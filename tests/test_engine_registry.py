@@ -2,12 +2,14 @@
 package installed next to the coach adds an engine that `mentor-coach doctor` lists and
 COACH_PROVIDER picks, without a line of `coach/` changing."""
 
+import argparse
 import json
 import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -195,7 +197,7 @@ def test_a_plugin_that_raises_when_asked_falls_back_to_offline_saying_so(
         "the 'flaky' engine failed (RuntimeError: the flaky engine's own bug); "
         "used the offline coach instead"
     )
-    row = recent(coach.get_settings().log_path, 1)[0]
+    row: dict[str, Any] = recent(coach.get_settings().log_path, 1)[0]  # a turn log row
     assert row["engine"] == "offline" and "flaky" in row["fallback_reason"]
 
 
@@ -219,7 +221,7 @@ def test_refine_goal_runs_through_the_chosen_engine_and_is_logged(site, indexed,
     got = coach.refine_goal("Publish two blog posts this year")
     assert got.provider == "echo" and got.suggestion is None
     assert got.reason == "It is clear already."
-    row = recent(coach.get_settings().log_path, 1)[0]
+    row: dict[str, Any] = recent(coach.get_settings().log_path, 1)[0]  # a turn log row
     assert (row["task"], row["prompt"], row["engine"], row["model"]) == (
         "refine-goal",
         "refine-goal",
@@ -251,9 +253,10 @@ def prompts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     import shutil
 
     from coach import prompts as module
+    from coach.paths import prompts_dir
 
     copy = tmp_path / "prompts"
-    shutil.copytree(module.prompts_dir(), copy)
+    shutil.copytree(prompts_dir(), copy)
     monkeypatch.setattr(module, "prompts_dir", lambda: copy)
 
     def forget() -> None:
@@ -287,6 +290,7 @@ def test_the_vocabulary_is_the_one_source_of_kinds_and_phases():
     assert coach.DRAFT_KINDS == draft_kinds() == tuple(vocabulary().kinds)
     assert agenda_phases() == coach.PHASES
     sub = next(a for a in _parser()._actions if a.choices and "draft" in a.choices)
+    assert isinstance(sub, argparse._SubParsersAction)
     draft_kind = next(a for a in sub.choices["draft"]._actions if a.dest == "kind")
     agenda_phase = next(a for a in sub.choices["agenda"]._actions if a.dest == "phase")
     assert tuple(draft_kind.choices) == draft_kinds()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as w
 import pytest
@@ -25,6 +26,13 @@ pytestmark = pytest.mark.usefixtures("backend")
 def goal_tab() -> GoalEditor:
     """A new tab on the goals page: the editor of goal 1."""
     return find(goals_widget(), GoalEditor)[0]
+
+
+def saved_goal() -> dict[str, Any]:
+    """Goal 1 as the store holds it (every case here has saved it by then)."""
+    saved = get_store().get("me", "goal", "1")
+    assert saved is not None
+    return saved
 
 
 def field_note(editor: GoalEditor, name: str):
@@ -81,11 +89,11 @@ def test_two_tabs_editing_title_and_why_of_one_goal_keep_both(clean_env):
     tab1, tab2 = goal_tab(), goal_tab()  # both open before either types
     tab1.title.value = "Lead a product discovery project by June"
     tab2.why.value = "To find out whether product work suits me"
-    saved = get_store().get("me", "goal", "1")
+    saved = saved_goal()
     assert saved["title"] == "Lead a product discovery project by June"
     assert saved["why"] == "To find out whether product work suits me"
     tab1.measure.value = "One discovery sprint run end to end"
-    assert get_store().get("me", "goal", "1")["why"].startswith("To find out")
+    assert saved_goal()["why"].startswith("To find out")
     for editor in (tab1, tab2):
         assert all(f.note.layout.display == "none" for f in editor.fields)  # nothing to say
 
@@ -102,17 +110,15 @@ def test_the_same_field_changed_in_two_tabs_asks_before_anything_is_overwritten(
         "Changed in another tab or window: the saved text is now “Because I want to lead”. "
         "Keep yours to save it over that, or Reload to see the other version."
     ) in shown.message.value
-    assert get_store().get("me", "goal", "1")["why"] == "Because I want to lead"
+    assert saved_goal()["why"] == "Because I want to lead"
     agreed = "Because my manager suggested it, and I agree"
     tab2.why.value = agreed  # still not saved over the other
-    assert get_store().get("me", "goal", "1")["why"] == "Because I want to lead"
+    assert saved_goal()["why"] == "Because I want to lead"
     assert tab2.why.value == agreed
     tab2.reload()  # the step shown again re-reads the store: the typed text stays
     assert tab2.why.value == agreed
     shown.keep.click()
-    assert (
-        get_store().get("me", "goal", "1")["why"] == "Because my manager suggested it, and I agree"
-    )
+    assert saved_goal()["why"] == "Because my manager suggested it, and I agree"
     assert shown.layout.display == "none"
     # tab 1 now holds an old copy: its next edit of the field asks in turn; Reload shows
     tab1.why.value = "Because I want to lead a team"
@@ -121,9 +127,7 @@ def test_the_same_field_changed_in_two_tabs_asks_before_anything_is_overwritten(
     note1.reload.click()
     assert tab1.why.value == agreed
     assert note1.layout.display == "none"
-    assert (
-        get_store().get("me", "goal", "1")["why"] == "Because my manager suggested it, and I agree"
-    )
+    assert saved_goal()["why"] == "Because my manager suggested it, and I agree"
 
 
 def test_two_tabs_rating_and_editing_one_candidate_keep_both(clean_env):
@@ -139,6 +143,7 @@ def test_two_tabs_rating_and_editing_one_candidate_keep_both(clean_env):
     tab1.form.headline.value = "Director of Product"
     next(b for b in find(tab1, w.Button) if b.description == "Save changes").click()
     saved = store.get("me", "candidate", "c1")
+    assert saved is not None
     assert saved["ratings"] == {"approachable": 5, "time": 1}
     assert saved["stage"] == "contacted" and "contacted" in saved["stage_dates"]
     assert saved["headline"] == "Director of Product" and saved["name"] == "Daniel Okafor"
@@ -165,10 +170,10 @@ def test_patch_merges_fields_checks_what_was_seen_and_counts_versions(clean_env)
 def test_an_existing_database_gets_versions_starting_at_one(clean_env, monkeypatch):
     from sqlalchemy import text
 
-    import coach.store as store_module
+    from coach.store_schema import MIGRATIONS
 
     url = store_url(clean_env)
-    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:3])
+    monkeypatch.setattr("coach.store.MIGRATIONS", MIGRATIONS[:3])  # what coach.store applies
     old = Store(url)  # the schema as it was, and a record written by the old code
     with old.engine.begin() as conn:
         conn.execute(
@@ -197,7 +202,9 @@ def test_two_processes_each_patching_their_own_field_keep_both_last_values(clean
     url = store_url(clean_env)
     outs = run_together(tmp_path, code, [[url, "title"], [url, "why"]])
     assert outs == ["done", "done"]
-    data, version = Store(url).get_versioned("me", "goal", "1")
+    found = Store(url).get_versioned("me", "goal", "1")
+    assert found is not None
+    data, version = found
     assert data == {"title": "title 199", "why": "why 199"}
     assert version == 400
 

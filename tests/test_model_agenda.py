@@ -61,6 +61,7 @@ def test_repeated_prompts_get_one_repair_then_the_offline_agenda_with_the_reason
     assert "failed these checks: agenda-no-duplicates" in repair
     assert "PREVIOUS AGENDA" in repair and "What is the next measurable step" in repair
     assert a.provider == "offline" and a.items[0].title == "Progress since last time"
+    assert a.fallback_reason is not None
     assert "failed checks after one repair" in a.fallback_reason
     assert "more than once" in a.fallback_reason
     assert "used the offline coach" in a.fallback_reason
@@ -81,6 +82,7 @@ def test_a_model_agenda_missing_the_phase_items_or_copying_markup_falls_back(mod
     model_server.replies = [json.dumps(thin), json.dumps(thin)]
     a = coach.agenda("development", ME, MENTOR, 45)
     assert a.provider == "offline"
+    assert a.fallback_reason is not None
     assert '"Progress since last time"' in a.fallback_reason
     assert "markup" in a.fallback_reason
 

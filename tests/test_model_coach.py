@@ -42,7 +42,7 @@ def test_a_model_draft_that_passes_its_checks_is_used(model_server):
 
 def test_tokens_stream_to_the_caller_with_usage(model_server):
     model_server.replies = [GOOD_NOTE]
-    pieces = []
+    pieces: list[str] = []
     d = coach.draft("linkedin-note", ME, MENTOR, on_token=pieces.append)
     assert len(pieces) > 5 and "".join(pieces) == GOOD_NOTE == d.text
     assert chats(model_server)[0]["json"]["stream"] is True
@@ -62,6 +62,7 @@ def test_a_draft_that_fails_twice_falls_back_to_offline_with_the_reason(model_se
     model_server.replies = ["Hi there, please be my mentor!", "Hi there, please be my mentor!"]
     d = coach.draft("linkedin-note", ME, MENTOR)
     assert d.provider == "offline" and d.ok
+    assert d.fallback_reason is not None
     assert "failed checks after one repair" in d.fallback_reason
     assert "used the offline coach" in d.fallback_reason
     # the turn log still counts what the two model calls cost (the fake reports 11 + 7 each)
@@ -88,11 +89,12 @@ def test_a_draft_that_fails_twice_falls_back_to_offline_with_the_reason(model_se
 def test_server_failures_fall_back_and_say_so(model_server, fault, words):
     model_server.script(**fault)
     model_server.replies = [GOOD_NOTE] * 4
-    stream = [] if fault.get("bad_chunk") else None
+    stream: list[str] | None = [] if fault.get("bad_chunk") else None
     d = coach.draft(
         "linkedin-note", ME, MENTOR, on_token=stream.append if stream is not None else None
     )
     assert d.provider == "offline" and d.ok
+    assert d.fallback_reason is not None
     assert words in d.fallback_reason, d.fallback_reason
     assert MODEL_KEY not in d.fallback_reason
 
@@ -100,13 +102,13 @@ def test_server_failures_fall_back_and_say_so(model_server, fault, words):
 def test_an_empty_answer_falls_back(model_server):
     model_server.replies = [""]
     a = coach.ask("how often should we meet?")
-    assert a.provider == "offline" and "empty answer" in a.fallback_reason
+    assert a.provider == "offline" and "empty answer" in (a.fallback_reason or "")
 
 
 def test_an_unreachable_server_falls_back(model_server, monkeypatch):
     model_server.stop()
     d = coach.draft("linkedin-note", ME, MENTOR)
-    assert d.provider == "offline" and "could not connect" in d.fallback_reason
+    assert d.provider == "offline" and "could not connect" in (d.fallback_reason or "")
 
 
 def test_an_answer_citing_a_passage_not_given_is_repaired_and_renumbered(model_server):
@@ -158,7 +160,7 @@ def test_a_model_agenda_is_used_only_if_it_adds_up(model_server):
     good["items"][1]["minutes"] = 15
     model_server.replies = [json.dumps(good)] * 2  # the first answer and the repair
     b = coach.agenda("development", ME, MENTOR, 30)
-    assert b.provider == "offline" and "35 minutes, not 30" in b.fallback_reason
+    assert b.provider == "offline" and "35 minutes, not 30" in (b.fallback_reason or "")
     assert sum(i.minutes for i in b.items) == 30
 
 

@@ -14,7 +14,7 @@ import shutil
 import sqlite3
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,7 +35,7 @@ MODES = ["json", "stream"]
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> fakeserver.FakeOpenAI:
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[fakeserver.FakeOpenAI]:
     srv = fakeserver.start()
     monkeypatch.setenv("OPENAI_BASE_URL", srv.url)
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
@@ -95,6 +95,7 @@ def test_a_stream_of_keep_alives_is_abandoned_at_the_deadline_and_the_offline_co
     d = coach.draft("linkedin-note", ME, MENTOR, on_token=lambda piece: None)
     took = time.monotonic() - start
     assert d.provider == "offline" and d.ok
+    assert d.fallback_reason is not None
     assert d.fallback_reason.endswith(
         "did not finish within 2 s (COACH_CALL_DEADLINE); used the offline coach instead"
     ), d.fallback_reason
@@ -136,7 +137,7 @@ def test_a_long_retry_after_ends_the_call_at_once_saying_when_to_try_again(
     d = coach.draft("linkedin-note", ME, MENTOR)
     took = time.monotonic() - start
     assert d.provider == "offline" and d.ok
-    assert "is rate limiting (HTTP 429); try again in 30 s" in d.fallback_reason
+    assert "is rate limiting (HTTP 429); try again in 30 s" in (d.fallback_reason or "")
     assert took < SLACK, took
     assert len(chats(server)) == 1
 
@@ -194,7 +195,7 @@ def test_an_answer_over_the_cap_is_refused_and_reading_stops(server, monkeypatch
 def test_a_long_answer_falls_back_with_the_reason(server, indexed):
     server.replies = ["word " * 400_000] * 2
     d = coach.draft("linkedin-note", ME, MENTOR)
-    assert d.provider == "offline" and "COACH_MAX_ANSWER_CHARS" in d.fallback_reason
+    assert d.provider == "offline" and "COACH_MAX_ANSWER_CHARS" in (d.fallback_reason or "")
 
 
 HOSTILE = (
@@ -355,6 +356,7 @@ def test_neither_the_key_nor_url_credentials_reach_any_message_report_or_log(
     shown.append(json.dumps(diagnose(), ensure_ascii=False))  # unreachable
     d = coach.draft("linkedin-note", ME, MENTOR)
     shown.append(d.fallback_reason or "")
+    assert d.fallback_reason is not None
     assert "could not connect to the model server at http://…@127.0.0.1" in d.fallback_reason
     assert "rejected the API key (HTTP 401)" in "\n".join(shown)  # every path did fire
     assert "did not finish within 1.5 s" in "\n".join(shown)

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 import sqlite3
+from typing import Any
 
 import pytest
 
@@ -136,7 +137,7 @@ def test_every_call_is_in_the_turn_log_without_secrets(indexed, monkeypatch):
     coach.agenda("closing", ME, MENTOR, 30)
     coach.ask("what do mentors get out of mentoring?")
     s = coach.get_settings()
-    rows = recent(s.log_path, 3)
+    rows: list[dict[str, Any]] = recent(s.log_path, 3)  # turn log rows
     assert [r["task"] for r in rows] == ["ask", "agenda", "draft"]
     assert rows[2]["prompt"] == "draft-linkedin-note" and rows[2]["prompt_version"] == 1
     assert rows[2]["engine"] == "offline" and rows[2]["latency_ms"] > 0

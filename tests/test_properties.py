@@ -21,7 +21,7 @@ from coach.offline import DraftError
 from tests import realistic
 
 text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"),
     max_size=220,
 )
 name = st.one_of(

@@ -3,6 +3,7 @@ click; offline, and with a model whose rewrite is checked before it is shown."""
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 
@@ -245,7 +246,8 @@ def test_the_suggestion_is_accepted_with_one_click_and_saved(page):
     assert editor.use.layout.display is None and len(editor.use.description) <= 20
     editor.use.click()
     assert editor.title.value == wanted
-    assert get_store().get("me", "goal", "1")["title"] == wanted
+    saved = get_store().get("me", "goal", "1")
+    assert saved is not None and saved["title"] == wanted
     assert editor.use.layout.display == "none" and "Saved" in editor.advice.value
     editor.suggest.click()  # the accepted wording needs nothing more
     assert "keep it as it is" in editor.advice.value and editor.use.layout.display == "none"
@@ -346,7 +348,7 @@ def test_an_unusable_model_rewrite_falls_back_to_the_offline_one_with_the_reason
         "By 31 March 2027, present at two team meetings to get better at presenting."
     )
     assert why in got.fallback_reason and "used the offline coach" in got.fallback_reason
-    row = recent(coach.get_settings().log_path, 1)[0]
+    row: dict[str, Any] = recent(coach.get_settings().log_path, 1)[0]  # a turn log row
     assert row["engine"] == "offline" and why in row["fallback_reason"]
 
 

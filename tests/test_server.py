@@ -139,7 +139,9 @@ def test_the_kernel_websocket_refuses_clients_without_the_v1_protocol(workshop):
     seat = f"mw_seat={token_of(workshop['open'].links[0][1])}"
     resp, body = get(port, "/voila/render/07_progress.ipynb", seat)
     assert resp.status == 200
-    kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', body).group(1)
+    found = re.search(r'"kernelId": "([0-9a-f-]+)"', body)
+    assert found is not None, "no kernel id in the page"
+    kernel = found.group(1)
     url = f"ws://127.0.0.1:{port}/api/kernels/{kernel}/channels?session_id=test"
 
     async def connect(protocols):
@@ -188,7 +190,8 @@ def journey(workshop):
     ]
     assert all(v.seconds and v.seconds > 0 for v in visits)
     db = get_store()
-    assert "(7)" in db.get(who.id, "goal", "1")["title"]
+    goal = db.get(who.id, "goal", "1")
+    assert goal is not None and "(7)" in goal["title"]
     assert db.all(who.id, "draft")
     key = workshop["open"].facilitator_url
     counts = asyncio.run(dashboard_protocol(base + key[key.index("/facilitator/") :], 2, 60))

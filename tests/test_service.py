@@ -50,7 +50,8 @@ def service(shared_home: Path, vector_cache: Path) -> Iterator[ServiceProcess]:
     )
     svc.start()
     try:
-        assert svc.wait_ready(300, lambda: False)["embedder"] == "offline-minilm-l6-v2"
+        ready = svc.wait_ready(300, lambda: False)
+        assert ready is not None and ready["embedder"] == "offline-minilm-l6-v2"
         yield svc
     finally:
         svc.close()
@@ -219,6 +220,7 @@ def test_a_service_that_dies_is_restarted_and_requests_wait_for_it(shared_home, 
     runner = threading.Thread(target=sup.run, args=(fake_voila, _env()), daemon=True)
     with sup.handling_signals():  # on leaving: stops the fake Voilà and the service
         assert sup.start_service() is not None
+        assert svc.proc is not None
         first = svc.proc.pid
         runner.start()
         while sup.voila is None:
@@ -226,7 +228,7 @@ def test_a_service_that_dies_is_restarted_and_requests_wait_for_it(shared_home, 
         os.kill(first, signal.SIGKILL)
         # made while no service runs: waits in the socket's queue, then gets its answer
         hits = ServiceClient(svc.url, svc.token).search("how often should we meet", 1, None)
-        assert len(hits) == 1 and svc.proc.pid != first
+        assert len(hits) == 1 and svc.proc is not None and svc.proc.pid != first
     runner.join(30)
     assert not svc.alive()
 
@@ -313,7 +315,7 @@ def test_a_repeated_search_is_answered_from_memory_for_a_minute(
 
     monkeypatch.setattr(coach.api, "search", search)
     clock = [1000.0]
-    monkeypatch.setattr(svc.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr("coach.service.time.monotonic", lambda: clock[0])
     coach_service = svc.CoachService(get_settings())
     first = coach_service.search({"query": "how to write a note", "k": 3})
     assert coach_service.search({"query": "how to write a note", "k": 3}) == first

@@ -9,6 +9,7 @@ import datetime as dt
 import html
 import json
 import re
+from typing import Any
 
 import ipywidgets as w
 import pytest
@@ -61,6 +62,13 @@ def shown(view: w.Widget) -> str:
     return "\n".join(parts)
 
 
+def saved(kind: str, key: str) -> dict[str, Any]:
+    """What the store holds for this person under ``kind`` and ``key`` (it must be there)."""
+    found = get_store().get("me", kind, key)
+    assert found is not None, f"nothing saved for {kind} {key}"
+    return found
+
+
 def svg_of(view: w.Widget) -> str:
     """The SVG inside the view's chart image."""
     chart = next(h for h in find(view, w.HTML) if "mw-chart" in h.value).value
@@ -94,7 +102,7 @@ def test_a_400_character_why_is_saved_whole_and_shown_again(clean_env):
     editor = find(goals_widget(), GoalEditor)[0]
     editor.title.value = "Lead a product discovery project by June"
     editor.why.value = why
-    assert get_store().get("me", "goal", "1")["why"] == why
+    assert saved("goal", "1")["why"] == why
     again = find(goals_widget(), GoalEditor)[0]
     assert again.why.value == why
     assert "400 / 500 characters" in again.limited["why"].counter.value
@@ -105,11 +113,11 @@ def test_a_why_over_the_limit_stays_in_the_box_is_not_saved_and_says_how_much_to
     editor.why.value = "short and saved"
     editor.why.value = "x" * 520
     assert editor.why.value == "x" * 520  # kept where the person typed it
-    assert get_store().get("me", "goal", "1")["why"] == "short and saved"  # never cut
+    assert saved("goal", "1")["why"] == "short and saved"  # never cut
     counter = editor.limited["why"].counter.value
     assert "520 / 500 characters: cut 20 to save it" in counter and "#b00020" in counter
     editor.why.value = "x" * 500  # cut by the person: now it fits and is saved
-    assert get_store().get("me", "goal", "1")["why"] == "x" * 500
+    assert saved("goal", "1")["why"] == "x" * 500
 
 
 def test_every_goal_field_shows_its_limit_where_you_type(clean_env):
@@ -128,11 +136,11 @@ def test_too_many_or_too_long_offers_are_refused_not_dropped(clean_env):
     offer = next(t for t in find(view, w.Textarea) if t.description == "I can offer")
     offer.value = "SQL dashboards, user interviews"
     offer.value = "SQL dashboards, " + "y" * 170
-    assert get_store().get("me", "profile", "me")["offer"] == ["SQL dashboards", "user interviews"]
+    assert saved("profile", "me")["offer"] == ["SQL dashboards", "user interviews"]
     assert "shorten offer 2 by 10 characters" in shown(view)
     offer.value = ", ".join(f"skill {i}" for i in range(12))
     assert "you listed 12, keep at most 10" in shown(view)
-    assert len(get_store().get("me", "profile", "me")["offer"]) == 2
+    assert len(saved("profile", "me")["offer"]) == 2
 
 
 def test_a_name_over_the_limit_is_kept_in_the_box_and_not_saved(clean_env):
@@ -140,7 +148,7 @@ def test_a_name_over_the_limit_is_kept_in_the_box_and_not_saved(clean_env):
     name = next(t for t in find(view, w.Text) if t.description == "Name")
     name.value = "Priya Raman"
     name.value = "P" * 75
-    assert get_store().get("me", "profile", "me")["name"] == "Priya Raman"
+    assert saved("profile", "me")["name"] == "Priya Raman"
     assert "cut 15 to save it" in shown(view)
 
 
@@ -150,7 +158,7 @@ def test_goals_typed_later_show_on_refresh(clean_env):
     view.refresh()
     second = find(view, GoalEditor)[1]
     assert second.title.value == "Speak at a meetup" and second.why.value == "visibility"
-    assert get_store().get("me", "goal", "2")["title"] == "Speak at a meetup"  # not rewritten
+    assert saved("goal", "2")["title"] == "Speak at a meetup"  # not rewritten
 
 
 # -- 02 network: an editable list, a crisp map -------------------------------------------
@@ -341,10 +349,12 @@ def test_a_planned_meeting_is_shown_again_with_its_links_notes_and_actions(clean
     files = links_in(next(h for h in find(again, w.HTML) if "download=" in h.value).value)
     assert set(files) == {"agenda.md", "meeting.ics"}
     assert files["agenda.md"].decode().startswith("# First meeting with Daniel Okafor")
-    from icalendar import Calendar
+    from icalendar import Calendar, vDDDTypes
 
     (event,) = Calendar.from_ical(files["meeting.ics"]).walk("VEVENT")
-    start = event["dtstart"].dt.astimezone()
+    dtstart = event["dtstart"]  # a date and a time of day, not a whole day
+    assert isinstance(dtstart, vDDDTypes) and isinstance(dtstart.dt, dt.datetime)
+    start = dtstart.dt.astimezone()
     assert (start.date(), start.time()) == (dt.date(2030, 5, 6), dt.time(9, 30))
     assert find(again, w.BoundedIntText)[0].value == 30
     assert find(again, w.Textarea)[0].value == "Daniel suggested two interviews a week"

@@ -74,6 +74,7 @@ def test_a_row_an_older_version_wrote_still_loads_and_keeps_what_it_does_not_kno
     assert found.headline == "" and found.stage_dates == {}
     book.move_candidate("c1", "contacted", today=dt.date(2026, 3, 1))
     saved = store.get("me", "candidate", "c1")
+    assert saved is not None
     assert saved["linkedin_url"] == "kept as it is" and saved["name"] == "Ada"
     assert saved["stage"] == "contacted" and saved["stage_dates"] == {"contacted": "2026-03-01"}
     store.put("me", "goal", "1", {"title": None, "measure": 7})
@@ -167,7 +168,7 @@ def test_a_first_message_moves_a_candidate_to_contacted_only_from_an_earlier_sta
 def test_one_migration_runner_applies_each_migration_once_into_its_own_table(tmp_path: Path):
     from contextlib import contextmanager
 
-    from coach import turnlog
+    from coach import store_schema, turnlog
     from coach.store_schema import apply_migrations
 
     ran: list[str] = []
@@ -208,7 +209,9 @@ def test_one_migration_runner_applies_each_migration_once_into_its_own_table(tmp
     with get_store().engine.connect() as conn:
         from sqlalchemy import text
 
-        assert conn.execute(text("SELECT COUNT(*) FROM schema_migrations")).scalar() == 4
+        assert conn.execute(text("SELECT COUNT(*) FROM schema_migrations")).scalar() == len(
+            store_schema.MIGRATIONS
+        )
 
 
 def _imports(path: Path) -> set[str]:

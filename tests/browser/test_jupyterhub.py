@@ -149,8 +149,10 @@ def test_two_people_through_the_hub_each_see_only_their_own(hub, browser):  # no
     alice.reload()
     assert alice.get_by_placeholder(GOAL).first.input_value().startswith("Alice's own goal")
     assert "Bob's goal" not in alice.content()
-    assert db.get("hub:alice", "goal", "1")["title"].startswith("Alice")
-    assert db.get("hub:bob", "goal", "1")["title"].startswith("Bob")
+    alice_goal = db.get("hub:alice", "goal", "1")
+    assert alice_goal is not None and alice_goal["title"].startswith("Alice")
+    bob_goal = db.get("hub:bob", "goal", "1")
+    assert bob_goal is not None and bob_goal["title"].startswith("Bob")
     assert db.all("me", "goal") == []  # nobody fell back to the one-person owner
     # the server is for workbooks only: no terminals (deploy/jupyterhub/jupyter_server_config)
     assert alice.request.get(f"{base}/user/alice/api/terminals").status == 404

@@ -8,10 +8,14 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.helpers import CHROMIUM_ARGS, start_workbooks, stop
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Dialog
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
@@ -58,7 +62,12 @@ def page(browser):
     pg = context.new_page()
     pg.set_default_timeout(TIMEOUT)
     dialogs: list[str] = []
-    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(d: Dialog) -> None:
+        dialogs.append(d.message)
+        d.dismiss()
+
+    pg.on("dialog", dismiss)
     pg.dialogs = dialogs
     yield pg
     context.close()
