@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import ipywidgets as w
@@ -18,6 +18,15 @@ BLNS = SHARED / "data" / "blns.json"
 # The API key the scripted model server (the ``model_server`` fixture) is called with:
 # tests check that it is sent, and that no message ever shows it.
 MODEL_KEY = "sk-test-key-never-shown-4242"
+
+T = TypeVar("T")
+
+
+def present(value: T | None) -> T:
+    """The value a test expects to be there (a stored record, a cohort, a seat), or a failure
+    saying it is missing; lets a test read a field of it without a separate check."""
+    assert value is not None, "expected a value, found None"
+    return value
 
 
 def pdf_file(objects: list[bytes]) -> bytes:

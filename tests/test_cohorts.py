@@ -20,6 +20,7 @@ import pytest
 from coach import cohorts
 from coach.cohorts import CohortError
 from coach.store import OWNER, get_store
+from tests.helpers import present
 
 # every test runs on the default SQLite store and on PostgreSQL (tests/pg.py)
 pytestmark = pytest.mark.usefixtures("backend")
@@ -88,7 +89,7 @@ def test_cli_runs_a_workshop_from_create_to_purge(tmp_path):
 
     refused = run("cohort", "close", "spring", "--purge", input="")
     assert refused.returncode == 2 and "--yes" in refused.stderr
-    assert cohorts.get_cohort("spring").closed_at is None  # nothing happened
+    assert present(cohorts.get_cohort("spring")).closed_at is None  # nothing happened
     closed = run("cohort", "close", "spring", "--purge", "--yes", "--json")
     assert json.loads(closed.stdout) == {
         "cohort": "spring",
@@ -106,8 +107,8 @@ def test_cli_create_json_holds_the_secret_links_and_the_files(tmp_path):
     data = json.loads(r.stdout)
     links = data["secret_join_links"]
     assert [x["display_name"] for x in links] == ["Seat 1", "Seat 2", "Seat 3"]
-    assert cohorts.resolve_token(token_of(links[0]["join_url"])).display_name == "Seat 1"
-    assert cohorts.resolve_facilitator(token_of(data["facilitator_url"])).name == "seats"
+    assert present(cohorts.resolve_token(token_of(links[0]["join_url"]))).display_name == "Seat 1"
+    assert present(cohorts.resolve_facilitator(token_of(data["facilitator_url"]))).name == "seats"
     assert Path(data["handout"]["pdf"]).read_bytes().startswith(b"%PDF")
 
 
@@ -264,7 +265,7 @@ def test_resolve_token_knows_its_participant_and_nothing_else():
     created = cohorts.create_cohort("t", seats=2)
     (p1, url1), (p2, url2) = created.links
     assert cohorts.resolve_token(token_of(url1)) == p1
-    assert cohorts.resolve_token(token_of(url2)).id == p2.id
+    assert present(cohorts.resolve_token(token_of(url2))).id == p2.id
     t = token_of(url1)
     near = t[:-1] + ("A" if t[-1] != "A" else "B")
     for wrong in ["", "x" * 10_000, near, "../../etc/passwd", None]:
@@ -278,7 +279,7 @@ def test_expired_cohorts_stop_resolving():
     old = cohorts.create_cohort("old", seats=1, days=2, now=past)
     assert cohorts.resolve_token(token_of(old.links[0][1])) is None
     assert cohorts.resolve_facilitator(token_of(old.facilitator_url)) is None
-    assert cohorts.get_cohort("old").state() == "expired"
+    assert present(cohorts.get_cohort("old")).state() == "expired"
     fresh = cohorts.create_cohort("fresh", seats=1, days=1)
     token = token_of(fresh.links[0][1])
     assert cohorts.resolve_token(token) is not None
@@ -395,7 +396,7 @@ def test_pairs_are_deterministic_for_a_seed():
         return [[p.id for p in g] for g in cohorts.pairs("d", size=2, seed=seed)]
 
     assert ids(5) == ids(5)
-    assert ids(None) == ids(cohorts.get_cohort("d").seed)
+    assert ids(None) == ids(present(cohorts.get_cohort("d")).seed)
     assert len({json.dumps(ids(s)) for s in range(8)}) > 1  # other seeds, other groups
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
 
 import pytest
@@ -10,6 +11,7 @@ from coach.models import Passage
 from coach.store import get_store
 from coach.widgets.outreach import outreach_widget
 from coach.workbook import Workbook
+from tests.helpers import present
 from tests.test_widgets import find
 
 GUIDE = Passage(
@@ -75,7 +77,7 @@ def test_switching_recipient_never_marks_the_wrong_person_as_sent(quick):
     assert "No draft for Sarah" in view.message.value
     view.sent.click()
     store = get_store()
-    assert store.get("me", "candidate", "s2")["stage"] == "idea"
+    assert present(store.get("me", "candidate", "s2"))["stage"] == "idea"
     assert not any(
         d.get("candidate") == "s2" and "Daniel" in d.get("text", "")
         for _k, d in store.all("me", "draft")
@@ -83,8 +85,8 @@ def test_switching_recipient_never_marks_the_wrong_person_as_sent(quick):
     view.candidate.value = "d1"  # Daniel's draft comes back, and is the one marked sent
     assert view.text.value.startswith("Hi Daniel")
     view.sent.click()
-    assert store.get("me", "candidate", "d1")["stage"] == "contacted"
-    assert store.get("me", "candidate", "s2")["stage"] == "idea"
+    assert present(store.get("me", "candidate", "d1"))["stage"] == "contacted"
+    assert present(store.get("me", "candidate", "s2"))["stage"] == "idea"
 
 
 def _page_text(view) -> str:
@@ -122,7 +124,7 @@ def test_saved_work_comes_back_on_a_new_view_and_on_refresh(quick):
     view.sent.click()
     assert view.sent.disabled and "Marked as sent on" in view.sent_note.value
 
-    again = outreach_widget.__wrapped__(Workbook.open())  # the app builds it anew: work is back
+    again = inspect.unwrap(outreach_widget)(Workbook.open())  # the app builds it anew: work is back
     assert (again.candidate.value, again.kind.value) == ("d1", "email")
     assert again.text.value == edited
     assert again.subject.value == "A question about discovery sprints"
@@ -131,7 +133,7 @@ def test_saved_work_comes_back_on_a_new_view_and_on_refresh(quick):
     assert "Reaching out" in _page_text(again)  # its sources came back too
 
     store = get_store()  # another tab edits the draft and adds a candidate
-    saved = store.get("me", "draft", "d1-email")
+    saved = present(store.get("me", "draft", "d1-email"))
     store.put("me", "draft", "d1-email", {**saved, "text": "Dear Daniel, thank you."})
     store.put("me", "candidate", "n3", {**SARAH, "name": "Noor Haddad"})
     again.refresh()
@@ -177,7 +179,10 @@ def test_inmail_is_offered_only_with_premium_and_nothing_is_cleared(quick):
     )
     store = get_store()
     store.put(
-        "me", "profile", "me", {**store.get("me", "profile", "me"), "linkedin_account": "premium"}
+        "me",
+        "profile",
+        "me",
+        {**present(store.get("me", "profile", "me")), "linkedin_account": "premium"},
     )
     view.refresh()
     assert "inmail" in [v for _label, v in view.kind.options] and not view.kind_note.value
@@ -186,11 +191,16 @@ def test_inmail_is_offered_only_with_premium_and_nothing_is_cleared(quick):
     assert "0 / 200" in view.counter.value  # body and subject limits of InMail
     assert "/ 1900 characters" in view.counter.value
     store.put(
-        "me", "profile", "me", {**store.get("me", "profile", "me"), "linkedin_account": "free"}
+        "me",
+        "profile",
+        "me",
+        {**present(store.get("me", "profile", "me")), "linkedin_account": "free"},
     )
     view.refresh()
     assert view.kind.value != "inmail" and "Daniel, an InMail" not in view.text.value
-    assert store.get("me", "draft", "d1-inmail")["text"] == "Hi Daniel, an InMail of my own."
+    assert (
+        present(store.get("me", "draft", "d1-inmail"))["text"] == "Hi Daniel, an InMail of my own."
+    )
 
 
 def test_checks_read_as_sentences_and_the_page_speaks_no_developer(quick):
@@ -234,7 +244,7 @@ def test_a_long_text_is_kept_whole_and_flagged(quick):
     view.candidate.value = "d1"
     long = "Hi Daniel, " + "x" * 25_000
     view.text.value = long
-    assert get_store().get("me", "draft", "d1-linkedin-note")["text"] == long
+    assert present(get_store().get("me", "draft", "d1-linkedin-note"))["text"] == long
     assert f"{len(long)} / 200 characters" in view.counter.value
     assert "#b00020" in view.counter.value
     assert "cut it to 200 characters" in view.hint.value
@@ -272,7 +282,7 @@ def test_a_streamed_draft_shows_as_it_comes_and_is_kept(quick, monkeypatch):
     view.candidate.value = "d1"
     view.go.click()
     assert seen == ["Hi Daniel, ", "Hi Daniel, a quick question?"]
-    assert get_store().get("me", "draft", "d1-linkedin-note")["text"] == view.text.value
+    assert present(get_store().get("me", "draft", "d1-linkedin-note"))["text"] == view.text.value
 
 
 def test_a_draft_edited_in_two_tabs_asks_before_replacing_the_other(quick):
@@ -288,14 +298,18 @@ def test_a_draft_edited_in_two_tabs_asks_before_replacing_the_other(quick):
     two.text.value = drafted + " Tab two's edit."  # from the draft it last saw
     from coach.workbook import draft_key
 
-    saved = lambda: get_store().get("me", "draft", draft_key("d1", "linkedin-note"))["text"]  # noqa: E731
+    def saved() -> str:
+        return str(
+            present(get_store().get("me", "draft", draft_key("d1", "linkedin-note")))["text"]
+        )
+
     assert saved().endswith("Tab one's edit.")  # not overwritten by tab 2
     assert two.conflict.layout.display is None
     assert "Changed in another tab" in two.conflict.message.value
     assert "Tab one" in two.conflict.message.value  # what the other tab saved, quoted
     assert two.text.value.endswith("Tab two's edit.")  # nothing typed is lost
     two.sent.click()  # nor marked as sent over the other tab's text
-    assert get_store().get("me", "candidate", "d1")["stage"] == "idea"
+    assert present(get_store().get("me", "candidate", "d1"))["stage"] == "idea"
     two.conflict.keep.click()
     assert saved().endswith("Tab two's edit.") and two.conflict.layout.display == "none"
     one.text.value = drafted + " Tab one again."  # tab 1 is the stale one now

@@ -17,6 +17,7 @@ from coach.widgets import (
 )
 from coach.widgets.candidates import CandidateCard
 from coach.widgets.goals import GoalEditor
+from tests.helpers import present
 
 
 def find(widget, cls):
@@ -49,7 +50,7 @@ def test_goals_are_saved_as_they_are_typed(clean_env):
     editor = find(view, GoalEditor)[0]
     editor.title.value = "Lead a product discovery project"
     editor.why.value = "To test whether product suits me"
-    stored = get_store().get("me", "goal", "1")
+    stored = present(get_store().get("me", "goal", "1"))
     assert stored["title"] == "Lead a product discovery project"
     assert stored["why"] == "To test whether product suits me"
     # a new view (a reload) shows the same values
@@ -76,7 +77,7 @@ def test_a_candidate_is_validated_saved_and_moves_through_the_pipeline(clean_env
     card = find(view, CandidateCard)[0]
     card.stage.value = "contacted"
     card.ratings["approachable"].value = 5
-    data = get_store().get("me", "candidate", key)
+    data = present(get_store().get("me", "candidate", key))
     assert data["stage"] == "contacted" and "contacted" in data["stage_dates"]
     assert data["ratings"]["approachable"] == 5
 
@@ -113,7 +114,7 @@ def test_outreach_drafts_counts_checks_and_marks_as_sent(indexed):
     view.text.value = "x" * 250
     assert "250 / 200" in view.counter.value and "#b00020" in view.counter.value
     view.sent.click()
-    assert store.get("me", "candidate", "d1")["stage"] == "contacted"
+    assert present(store.get("me", "candidate", "d1"))["stage"] == "contacted"
     ((_k, sent),) = store.all("me", "draft")
     assert sent["text"] == "x" * 250 and sent["sent_at"]
 
@@ -202,7 +203,9 @@ def test_meetings_plan_an_agenda_that_fits_and_keep_notes(indexed):
     assert 'download="agenda.md"' in links and 'download="meeting.ics"' in links
     notes = find(view, w.Textarea)[0]
     notes.value = "Daniel suggested two user interviews a week"
-    assert store.get("me", "meeting", "d1-first-meeting")["notes"].startswith("Daniel suggested")
+    assert present(store.get("me", "meeting", "d1-first-meeting"))["notes"].startswith(
+        "Daniel suggested"
+    )
 
 
 def test_progress_journal_plot_and_plan_export(clean_env):

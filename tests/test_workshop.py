@@ -18,6 +18,7 @@ from coach.errors import CoachError
 from coach.store import get_store
 from coach.workbook import Workbook, default_owner, personal_owner
 from coach.workshop import FACILITATOR_COOKIE, SEAT_COOKIE
+from tests.helpers import present
 
 
 def token_of(url: str) -> str:
@@ -82,7 +83,7 @@ def test_each_participant_reads_and_writes_only_their_own_records(cohort, monkey
     open_as(monkeypatch, seat(cohort, 0))
     view = goals_widget()
     find(view, w.Text)[0].value = "Ada's secret goal: lead the data team"
-    assert get_store().get(a.id, "goal", "1")["title"].startswith("Ada's secret goal")
+    assert present(get_store().get(a.id, "goal", "1"))["title"].startswith("Ada's secret goal")
     assert get_store().all(b.id, "goal") == [] and get_store().all("me", "goal") == []
 
     open_as(monkeypatch, seat(cohort, 1))
@@ -210,7 +211,7 @@ def test_run_of_show_timer_and_groups(cohort, monkeypatch):
     board = dashboard_widget()
     goals_button = next(b for b in find(board, w.Button) if "Goals" in b.description)
     goals_button.click()
-    assert current_segment("spring")["name"] == "Goals"
+    assert present(current_segment("spring"))["name"] == "Goals"
     assert "Goals · 15:00 left" in board.timer.value or "Goals · 14:5" in board.timer.value
     next(b for b in find(board, w.Button) if b.description == "Form groups").click()
     assert board.groups.value.count("<li>") == 1  # three seats: one triad-sized group of 3
@@ -224,7 +225,7 @@ def test_outside_a_workshop_nothing_changes(monkeypatch):
     monkeypatch.setenv("HTTP_COOKIE", f"{SEAT_COOKIE}=whatever-whatever-whatever")
     view = goals_widget()
     find(view, w.Text)[0].value = "my own goal"
-    assert get_store().get("me", "goal", "1")["title"] == "my own goal"
+    assert present(get_store().get("me", "goal", "1"))["title"] == "my own goal"
     assert not any("Share" in t.description for t in find(view, w.ToggleButton))
 
 
@@ -238,7 +239,7 @@ def test_on_jupyterhub_each_person_owns_their_records(monkeypatch):
     monkeypatch.setenv("JUPYTERHUB_USER", "bob")
     bobs = goals_widget()
     assert find(bobs, w.Text)[0].value == ""
-    assert get_store().get("hub:alice", "goal", "1")["title"] == "alice's goal"
+    assert present(get_store().get("hub:alice", "goal", "1"))["title"] == "alice's goal"
     assert get_store().all("me", "goal") == []
     monkeypatch.setenv("JUPYTERHUB_USER", "a" * 100)  # still fits the owner column, stably
     assert personal_owner() == personal_owner()
