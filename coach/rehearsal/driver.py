@@ -37,9 +37,11 @@ class Visit:
     kernel: str = ""  # the page's kernel (the app's one page: set on the first visit)
 
 
-def all_done(text: str, n: int) -> bool:
-    """The dashboard's counts say all ``n`` participants did what every one of them did."""
-    return all(f"{label}: {n} of {n}" in text for label in DASHBOARD_DONE)
+def all_done(text: str, n: int, done: int | None = None) -> bool:
+    """The dashboard's counts say ``done`` of the ``n`` participants (all of them unless
+    said) did what every one of them did."""
+    did = n if done is None else done
+    return all(f"{label}: {did} of {n}" in text for label in DASHBOARD_DONE)
 
 
 async def until(check: Callable[[], Any], timeout: float) -> None:
@@ -151,10 +153,10 @@ def _tls() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
-async def dashboard(url: str, n: int, timeout: float) -> str:
+async def dashboard(url: str, n: int, timeout: float, done: int | None = None) -> str:
     """The facilitator's counts as the dashboard page's widget holds them, once they say
-    all ``n`` participants set a goal and drafted outreach (the dashboard refreshes
-    itself), or as they stand when ``timeout`` runs out."""
+    ``done`` of the ``n`` participants (all of them unless said) set a goal and drafted
+    outreach (the dashboard refreshes itself), or as they stand when ``timeout`` runs out."""
     import httpx
 
     from coach.rehearsal.page import Page, PageError, text_of
@@ -172,7 +174,7 @@ async def dashboard(url: str, n: int, timeout: float) -> str:
         try:
             await page.open()
             with contextlib.suppress(PageError):
-                await page.wait_for(lambda: all_done(counts(), n), "every count at n of n")
+                await page.wait_for(lambda: all_done(counts(), n, done), "every count at done of n")
             return counts() or "the dashboard shows no counts"
         except Exception as exc:  # noqa: BLE001 (the report says why, whatever went wrong)
             return f"the dashboard did not open: {type(exc).__name__}: {exc}"[:200]
