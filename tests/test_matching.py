@@ -578,6 +578,9 @@ def test_a_participant_sees_their_match_once_approved_and_answers_the_pulse(tmp_
         assert f"Your mentor: <b>{hana.mentor_name}</b> — why: goals ↔ offers" in all_text(panel)
         assert "Your mentees: <b>Hana Kim</b>" in all_text(mentor_panel)
         (form,) = find(panel, FitPulseForm)
+        assert form.body.layout.display == "none"  # one line until the person asks for it
+        form.opener.click()
+        assert form.body.layout.display is None
         form.save()
         assert "Answer each of the three questions" in form.status.value
         for choice, value in zip(form.answers.values(), (4, 5, 2)):
@@ -590,6 +593,10 @@ def test_a_participant_sees_their_match_once_approved_and_answers_the_pulse(tmp_
             "again": 2,
         }
         assert cohorts.fit_report("me")[0].flagged  # "I want to meet again": 2
+        reopened = MatchPanel(hana.mentee_id)
+        (again,) = find(reopened, FitPulseForm)
+        assert again.body.layout.display is None  # answered: shown open, to change
+        reopened.close()
     finally:
         panel.close()
         mentor_panel.close()

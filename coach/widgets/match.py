@@ -24,11 +24,20 @@ class FitPulseForm(QuietRepr, w.VBox):  # type: ignore[misc]
         pulse = fit_pulse()
         saved = fit_answers(participant_id, other_id) or {}
         self.answers: dict[str, w.ToggleButtons] = {}
+        # folded until asked for (or once answered): before the first meeting it is one
+        # line, not nine rows above the person's workbook
+        self.opener = w.Button(
+            description=f"{pulse.title} with {other_name}: how did it go?",
+            icon="comments",
+            tooltip="Three questions, 1 to 5; your facilitator sees the numbers only",
+            layout=w.Layout(width="auto", max_width="100%"),
+        )
+        self.opener.add_class("mw-fit-unfold")
+        self.opener.on_click(lambda _b: self.unfold())
         rows: list[w.Widget] = [
             w.HTML(
-                f"<b>{esc(pulse.title)} with {esc(other_name)}</b> "
-                f"<small>({pulse.minimum}: {esc(pulse.low)} … {pulse.maximum}: "
-                f"{esc(pulse.high)}; your facilitator sees the numbers only)</small>"
+                f"<small>{pulse.minimum}: {esc(pulse.low)} … {pulse.maximum}: "
+                f"{esc(pulse.high)}; your facilitator sees the numbers only</small>"
             )
         ]
         for q in pulse.questions:
@@ -36,16 +45,26 @@ class FitPulseForm(QuietRepr, w.VBox):  # type: ignore[misc]
                 options=[(str(n), n) for n in range(pulse.minimum, pulse.maximum + 1)],
                 value=saved.get(q.key),
                 style={"button_width": "36px"},
+                layout=w.Layout(width="auto"),
             )
             choice.add_class(f"mw-fit-{q.key}")
             self.answers[q.key] = choice
-            rows.append(w.HBox([w.HTML(esc(q.text), layout=w.Layout(width="260px")), choice]))
+            label = w.HTML(esc(q.text), layout=w.Layout(width="260px", max_width="100%"))
+            rows.append(w.HBox([label, choice], layout=w.Layout(flex_flow="row wrap")))
         self.save_button = w.Button(description="Save", icon="check", button_style="primary")
         self.save_button.add_class("mw-fit-save")
         self.save_button.on_click(lambda _b: self.save())
         self.status = w.HTML("<small>Saved: you can change your answers.</small>" if saved else "")
-        super().__init__([*rows, w.HBox([self.save_button, self.status])])
+        self.body = w.VBox([*rows, w.HBox([self.save_button, self.status])])
+        super().__init__([self.opener, self.body])
         self.add_class("mw-fit-pulse")
+        if not saved:
+            self.body.layout.display = "none"
+
+    def unfold(self) -> None:
+        """Show the three questions (the opener toggles them)."""
+        folded = self.body.layout.display == "none"
+        self.body.layout.display = None if folded else "none"
 
     def save(self) -> None:
         """Store the answers in the participant's own records and say thank you."""

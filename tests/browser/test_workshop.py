@@ -155,5 +155,8 @@ def test_the_facilitator_approves_mentor_matches_and_a_participant_sees_theirs(w
     shown = h.locator(".mw-match-mine")
     expect(shown).to_contain_text(f"Your mentor: {mine.mentor_name}")
     expect(shown).to_contain_text(f"why: {mine.reason}")
-    expect(h.locator(".mw-fit-pulse")).to_contain_text("I want to meet again")
+    pulse = h.locator(".mw-fit-pulse")
+    expect(pulse.get_by_text("I want to meet again")).to_be_hidden()  # one line until asked
+    pulse.locator(".mw-fit-unfold").click()
+    expect(pulse.get_by_text("I want to meet again")).to_be_visible()
     assert all(p.dialogs == [] for p in (f, h))
