@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from coach.results import Agenda
 
 if TYPE_CHECKING:
+    from icalendar import Calendar, Event
+
     from coach.workbook import JournalRecord, Workbook
     from coach.workbook.followups import Nudge
 
@@ -31,25 +33,34 @@ def agenda_markdown(agenda: Agenda) -> str:
 
 def agenda_ics(agenda: Agenda, start: dt.datetime, location: str = "") -> bytes:
     """A calendar event for the meeting, with the agenda in its description."""
-    from icalendar import Calendar, Event
-
     if start.tzinfo is None:
         start = start.astimezone()  # the local time zone
-    cal = Calendar()
-    cal.add("prodid", "-//Mentor Workbook//mentor-coach//EN")
-    cal.add("version", "2.0")
-    event = Event()
-    uid = hashlib.sha1(f"{agenda.title}|{start.isoformat()}".encode()).hexdigest()
-    event.add("uid", f"{uid}@mentor-workbook")
-    event.add("dtstamp", dt.datetime.now(dt.timezone.utc))
-    event.add("dtstart", start)
-    event.add("dtend", start + dt.timedelta(minutes=agenda.minutes))
-    event.add("summary", agenda.title)
+    uid = f"{agenda.title}|{start.isoformat()}"
+    cal, event = _calendar_event(uid, start, agenda.minutes, agenda.title)
     event.add("description", agenda_markdown(agenda))
     if location:
         event.add("location", location)
     cal.add_component(event)
     return bytes(cal.to_ical())
+
+
+def _calendar_event(
+    uid: str, start: dt.datetime, minutes: int, summary: str
+) -> tuple[Calendar, Event]:
+    """A calendar and one event in it (added by the caller once it is complete); the UID
+    is a hash of ``uid``, so the same thing exported again updates the same event."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//Mentor Workbook//mentor-coach//EN")
+    cal.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"{hashlib.sha1(uid.encode()).hexdigest()}@mentor-workbook")
+    event.add("dtstamp", dt.datetime.now(dt.timezone.utc))
+    event.add("dtstart", start)
+    event.add("dtend", start + dt.timedelta(minutes=minutes))
+    event.add("summary", summary)
+    return cal, event
 
 
 def nudge_ics(
@@ -62,22 +73,13 @@ def nudge_ics(
     """A 15-minute reminder for a follow-up nudge at ``at`` on its due day (tomorrow when it
     is overdue already), with an alarm; the same nudge always has the same UID, so a
     calendar updates it rather than adding another."""
-    from icalendar import Alarm, Calendar, Event
+    from icalendar import Alarm
 
     today = today or dt.date.today()
     day = nudge.due if nudge.due >= today else today + dt.timedelta(days=1)
     start = dt.datetime.combine(day, at)
     start = start.replace(tzinfo=tz) if tz is not None else start.astimezone()
-    cal = Calendar()
-    cal.add("prodid", "-//Mentor Workbook//mentor-coach//EN")
-    cal.add("version", "2.0")
-    event = Event()
-    uid = hashlib.sha1(f"nudge|{nudge.id}".encode()).hexdigest()
-    event.add("uid", f"{uid}@mentor-workbook")
-    event.add("dtstamp", dt.datetime.now(dt.timezone.utc))
-    event.add("dtstart", start)
-    event.add("dtend", start + dt.timedelta(minutes=15))
-    event.add("summary", nudge.title)
+    cal, event = _calendar_event(f"nudge|{nudge.id}", start, 15, nudge.title)
     event.add("description", nudge.detail)
     alarm = Alarm()
     alarm.add("action", "DISPLAY")

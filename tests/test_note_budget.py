@@ -11,22 +11,14 @@ from typing import Any
 
 import pytest
 
-from coach.models import Passage
 from coach.store import get_store
 from coach.widgets.outreach import OutreachWidget
 from coach.workbook import DraftRecord, ProfileRecord, Workbook
 from coach.workbook.budget import note_budget
 from tests.helpers import REPO
+from tests.test_outreach_widget import GUIDE
 
 UTC = dt.timezone.utc
-GUIDE = Passage(
-    id="p1",
-    text="Ask for **one small thing**, such as a 15-minute call.",
-    title="Reaching out",
-    section="The first message",
-    source="corpus/outreach.md",
-    score=1.0,
-)
 
 
 def sent(at: str, kind: str = "linkedin-note") -> DraftRecord:
