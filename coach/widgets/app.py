@@ -408,6 +408,13 @@ def warm_steps() -> None:
     from coach.store import StoreError, get_store
 
     all_prompts()
+    from coach.cohorts.fit import fit_pulse
+    from coach.prompts import page_texts
+    from coach.workbook.followups import wording
+
+    page_texts("note-budget")  # the pages' own wording (YAML): 0.1 s on a first visit
+    wording()
+    fit_pulse()
     from coach.language import warm
 
     warm()  # the drafts' dictionaries: 0.6 s a page's first draft would wait for
