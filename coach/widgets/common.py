@@ -61,6 +61,33 @@ class QuietRepr:
         return f"<{type(self).__name__}>"
 
 
+class Following:
+    """A widget kept up to date by a daemon thread: :meth:`tick` runs every ``every``
+    seconds from :meth:`follow` on, until the widget is closed (its page went away or its
+    kernel stops). A failing tick is tried again at the next one. Put it before the
+    ipywidgets base, so that its :meth:`close` runs first."""
+
+    def follow(self, every: float, name: str) -> None:
+        self._closed = threading.Event()
+        threading.Thread(target=self._follow, args=(every,), name=name, daemon=True).start()
+
+    def tick(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        closed = getattr(self, "_closed", None)
+        if closed is not None:
+            closed.set()
+        super().close()  # type: ignore[misc]
+
+    def _follow(self, every: float) -> None:
+        while not self._closed.wait(every):
+            try:
+                self.tick()
+            except Exception:  # noqa: BLE001 (a thread's top level: the next tick retries)
+                continue
+
+
 class StepView(QuietRepr, w.VBox):  # type: ignore[misc]
     """A step's view: its widgets, and how to re-read them from the store.
 

@@ -4,12 +4,19 @@ participant's words appear only for items they chose to share."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 import ipywidgets as w
 
-from coach.widgets.common import download_link, esc, heading, note, prepare_page, store
+from coach.widgets.common import (
+    Following,
+    download_link,
+    esc,
+    heading,
+    note,
+    prepare_page,
+    store,
+)
 from coach.widgets.fields import svg_image
 
 REFRESH_SECONDS = 10.0
@@ -50,7 +57,7 @@ def shared_items(cohort: str) -> list[tuple[str, str, str]]:
     ]
 
 
-class Dashboard(w.VBox):  # type: ignore[misc]
+class Dashboard(Following, w.VBox):  # type: ignore[misc]
     """The whole dashboard for one cohort; refreshes itself every few seconds."""
 
     def __init__(self, cohort_name: str) -> None:
@@ -124,8 +131,8 @@ class Dashboard(w.VBox):  # type: ignore[misc]
             ]
         )
         self.refresh()
-        self._stop = threading.Event()
-        threading.Thread(target=self._tick, name="mw-dashboard-clock", daemon=True).start()
+        self._last_refresh = 0.0  # the first tick refreshes the board too
+        self.follow(1.0, "mw-dashboard-clock")
 
     # -- run of show ---------------------------------------------------------------
     def start_segment(self, index: int) -> None:
@@ -235,21 +242,12 @@ class Dashboard(w.VBox):  # type: ignore[misc]
             "Save the progress CSV",
         )
 
-    def close(self) -> None:
-        """The dashboard is gone from its page: its clock stops too."""
-        self._stop.set()
-        super().close()
-
-    def _tick(self) -> None:
-        last = 0.0
-        while not self._stop.wait(1.0):
-            try:
-                self.show_timer()
-                if time.monotonic() - last >= REFRESH_SECONDS:
-                    last = time.monotonic()
-                    self.refresh()
-            except Exception:  # noqa: BLE001 (a thread's top level: the next tick tries again)
-                continue
+    def tick(self) -> None:
+        """Each second: the segment's clock; every ``REFRESH_SECONDS``: the whole board."""
+        self.show_timer()
+        if time.monotonic() - self._last_refresh >= REFRESH_SECONDS:
+            self._last_refresh = time.monotonic()
+            self.refresh()
 
 
 def dashboard_widget() -> w.Widget:

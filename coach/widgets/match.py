@@ -4,12 +4,11 @@ three-question pairing-fit pulse."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import ipywidgets as w
 
-from coach.widgets.common import QuietRepr, esc, note
+from coach.widgets.common import Following, QuietRepr, esc, note
 
 FOLLOW_SECONDS = 30.0  # how often an open page looks for a newly approved match
 
@@ -84,7 +83,7 @@ class FitPulseForm(QuietRepr, w.VBox):  # type: ignore[misc]
         self.status.value = note("Thank you: your answers are saved.", "ok").value
 
 
-class MatchPanel(QuietRepr, w.VBox):  # type: ignore[misc]
+class MatchPanel(Following, QuietRepr, w.VBox):  # type: ignore[misc]
     """The participant's approved match (mentor, or mentees) and the pulse; empty before."""
 
     def __init__(self, participant_id: str) -> None:
@@ -93,8 +92,10 @@ class MatchPanel(QuietRepr, w.VBox):  # type: ignore[misc]
         super().__init__()
         self.add_class("mw-match")
         self.update()
-        self._closed = threading.Event()
-        threading.Thread(target=self._follow, name="mw-match", daemon=True).start()
+        self.follow(FOLLOW_SECONDS, "mw-match")
+
+    def tick(self) -> None:
+        self.update()
 
     def update(self) -> None:
         """Show what is approved now (rebuilt only when that changed)."""
@@ -124,18 +125,6 @@ class MatchPanel(QuietRepr, w.VBox):  # type: ignore[misc]
                 FitPulseForm(self.participant_id, m.mentee_id, m.mentee_name) for m in mine.mentees
             )
         self.children = parts
-
-    def close(self) -> None:
-        """The panel is gone from its page: stop following."""
-        self._closed.set()
-        super().close()
-
-    def _follow(self) -> None:
-        while not self._closed.wait(FOLLOW_SECONDS):
-            try:
-                self.update()
-            except Exception:  # noqa: BLE001 (a thread's top level: retried)
-                continue
 
 
 def match_panel(seat: Any) -> w.Widget:

@@ -5,14 +5,13 @@ cohort banner and record where people are."""
 from __future__ import annotations
 
 import functools
-import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
 import ipywidgets as w
 
-from coach.widgets.common import esc, note, prepare_page
+from coach.widgets.common import Following, esc, note, prepare_page
 
 if TYPE_CHECKING:
     from coach.workbook import Workbook
@@ -43,7 +42,7 @@ def open_workbook(step: str) -> tuple[Workbook, Any]:
     return Workbook.open(seat.id), seat
 
 
-class CohortBanner(w.HTML):  # type: ignore[misc]
+class CohortBanner(Following, w.HTML):  # type: ignore[misc]
     """Workshop name and the segment the facilitator is running, kept up to date."""
 
     def __init__(self, cohort: str) -> None:
@@ -53,8 +52,10 @@ class CohortBanner(w.HTML):  # type: ignore[misc]
         self.cohort = cohort
         self.title = found.title if found else cohort
         super().__init__(value=self.text())
-        self._closed = threading.Event()
-        threading.Thread(target=self._follow, name="mw-cohort-banner", daemon=True).start()
+        self.follow(BANNER_SECONDS, "mw-cohort-banner")
+
+    def tick(self) -> None:
+        self.value = self.text()
 
     def text(self) -> str:
         from coach.workshop import current_segment, segment_status
@@ -62,18 +63,6 @@ class CohortBanner(w.HTML):  # type: ignore[misc]
         now = segment_status(current_segment(self.cohort), time.time())
         segment = f" · Now: {esc(now)}" if now else ""
         return f'<div class="mw-banner">Workshop: <b>{esc(self.title)}</b>{segment}</div>'
-
-    def close(self) -> None:
-        """The banner is gone from its page (or the page's kernel stops): stop following."""
-        self._closed.set()
-        super().close()
-
-    def _follow(self) -> None:
-        while not self._closed.wait(BANNER_SECONDS):
-            try:
-                self.value = self.text()
-            except Exception:  # noqa: BLE001 (a thread's top level: retried)
-                continue
 
 
 def workbook_page(
