@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from coach.chunking import split
+from coach.chunking import Chunk, split
 from coach.embcache import cached_embed
 from coach.embeddings import get_embedder
 from coach.errors import CoachError, EmptyFile, FileSkipped, FileTooLarge, LoadError
@@ -165,7 +165,6 @@ def _index_one(
 ) -> FileReport:
     """Index one file; whatever goes wrong becomes its line in the report, never an abort."""
     key = shown(str(path))
-    label = _label(path, root)
     max_bytes = int(settings.max_file_mb * 1_000_000)
     try:
         data = read_capped(path, max_bytes)  # type, kind and size are checked before reading
@@ -175,15 +174,8 @@ def _index_one(
     if state and state["hash"] == fp:
         return FileReport(key, "unchanged", reason="unchanged since the last run")
     try:
-        doc = parse(data, path, max_bytes)
+        chunks = chunks_of(settings, data, path, root)
         del data
-        chunks = split(
-            doc,
-            shown(label),
-            settings.chunk_chars,
-            settings.chunk_overlap,
-            id_source=os.fsencode(label),
-        )
         if not chunks:
             raise EmptyFile("no text found in the file")
         texts = [c.search_text() for c in chunks] + [h for c in chunks for h in c.hints]
@@ -201,6 +193,19 @@ def _index_one(
         reason = f"could not be indexed (unexpected {type(exc).__name__}); please report it"
         return _not_indexed(store, key, state, CoachError(reason))
     return FileReport(key, "indexed", chunks=len(chunks))
+
+
+def chunks_of(settings: Settings, data: bytes, path: Path, root: Path) -> list[Chunk]:
+    """The chunks a file's bytes are stored as, with its citation label."""
+    label = _label(path, root)
+    doc = parse(data, path, int(settings.max_file_mb * 1_000_000))
+    return split(
+        doc,
+        shown(label),
+        settings.chunk_chars,
+        settings.chunk_overlap,
+        id_source=os.fsencode(label),
+    )
 
 
 def _not_indexed(
