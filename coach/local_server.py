@@ -121,6 +121,7 @@ class LlamaServer:
     path: Path
     seconds: float = 0.0  # how long it took to answer after starting
     max_tokens: int = 768  # the longest answer it writes (its n_predict)
+    threads: int = -1  # the CPU threads it computes with (-1: as many as llama.cpp likes)
     _log: IO[bytes] | None = field(default=None, repr=False)
     _owner: int = field(default_factory=os.getpid, repr=False)
 
@@ -219,9 +220,8 @@ def start(
             if _get(f"{base}/health", 2).get("status") == "ok":
                 listed = _get(f"{base}/v1/models", 5).get("data") or [{}]
                 name = str(listed[0].get("id") or model.stem)
-                server = LlamaServer(
-                    proc, f"{base}/v1", name, model, time.monotonic() - began, n_predict
-                )
+                seconds = time.monotonic() - began
+                server = LlamaServer(proc, f"{base}/v1", name, model, seconds, n_predict, threads)
                 server._log = log
                 return server
         except (OSError, ValueError, AttributeError, IndexError):
@@ -238,7 +238,9 @@ _lock = threading.Lock()
 _shared: LlamaServer | None = None
 
 
-def shared(model: Path, timeout: float = 120.0, max_tokens: int = 768) -> LlamaServer:
+def shared(
+    model: Path, timeout: float = 120.0, max_tokens: int = 768, threads: int = -1
+) -> LlamaServer:
     """This process's one server, started for ``model`` on first use and reused after; a
     server for another model, or one that died, is replaced. Safe from many threads: one
     starts it, the others wait for it."""
@@ -250,12 +252,13 @@ def shared(model: Path, timeout: float = 120.0, max_tokens: int = 768) -> LlamaS
             and current.alive()
             and current.path == model
             and current.max_tokens == max_tokens
+            and current.threads == threads
         ):
             return current
         if current is not None:
             current.stop()
             _shared = None
-        _shared = start(model, timeout=timeout, n_predict=max_tokens)
+        _shared = start(model, timeout=timeout, n_predict=max_tokens, threads=threads)
         return _shared
 
 

@@ -138,6 +138,14 @@ class Settings(BaseSettings):
         description="Longest answer the COACH_PROVIDER=local model may write, in tokens; a "
         "small model that rambles stops here (a draft needs about 150).",
     )
+    local_threads: int = Field(
+        -1,
+        ge=-1,
+        le=256,
+        description="CPU threads the COACH_PROVIDER=local model computes with; -1: as many "
+        "as llama.cpp finds useful. Fewer leave cores for the rest of the machine (llama.cpp "
+        "slows down sharply on cores that are busy with other work).",
+    )
     min_relevance: float = Field(
         0.35,
         ge=0,
@@ -320,6 +328,13 @@ class Settings(BaseSettings):
         parsed = urlparse(v)
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
             raise ValueError(f"COACH_CHROMA_URL must look like http://127.0.0.1:8000, got {v!r}")
+        return v
+
+    @field_validator("local_threads")
+    @classmethod
+    def _local_threads(cls, v: int) -> int:
+        if v == 0:
+            raise ValueError("0 threads cannot compute: use -1 (as many as useful) or 1 or more")
         return v
 
     @field_validator("local_model", mode="before")

@@ -63,6 +63,14 @@ def test_a_file_that_is_not_a_gguf_model_is_a_plain_config_error(tmp_path):
         get_engine(Settings(provider="local", local_model=tmp_path))
 
 
+def test_zero_threads_is_refused_in_plain_words(monkeypatch):
+    monkeypatch.setenv("COACH_LOCAL_THREADS", "0")
+    with pytest.raises(ValueError, match="0 threads cannot compute"):
+        Settings()
+    monkeypatch.setenv("COACH_LOCAL_THREADS", "3")
+    assert Settings().local_threads == 3
+
+
 def test_the_variable_is_read_from_the_environment_with_a_home_folder(monkeypatch):
     monkeypatch.setenv("COACH_PROVIDER", "local")
     monkeypatch.setenv("COACH_LOCAL_MODEL", "~/models/m.gguf")
@@ -109,6 +117,7 @@ def local(indexed, monkeypatch) -> Path:
     monkeypatch.setenv("COACH_MAX_RETRIES", "0")
     # SmolLM2 rambles to the cap: 120 tokens, as tests/llamaserver.py, keeps this file short
     monkeypatch.setenv("COACH_LOCAL_MAX_TOKENS", "120")
+    monkeypatch.setenv("COACH_LOCAL_THREADS", "1")  # as tests/llamaserver.py, for a busy box
     reset_settings()
     return model
 
@@ -133,6 +142,7 @@ def test_a_local_draft_streams_and_is_checked_or_falls_back_saying_why(local):
     assert len(pieces) > 3, "the tokens did not stream"
     server = local_server.running()
     assert server is not None and server.path == local.resolve()
+    assert server.threads == 1  # COACH_LOCAL_THREADS reaches llama.cpp
     turn: dict[str, Any] = recent(coach.get_settings().log_path, 1)[0]  # a turn log row
     assert turn["task"] == "draft" and turn["completion_tokens"] > 0
     if d.provider == "local":  # the model's text is used only if it passed every check

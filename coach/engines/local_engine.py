@@ -53,7 +53,12 @@ class LocalEngine:
     def server(self, seconds: float = START_SECONDS) -> local_server.LlamaServer:
         """This process's server for the model, started if it is not running yet."""
         try:
-            server = local_server.shared(self.path, seconds, self._settings.local_max_tokens)
+            server = local_server.shared(
+                self.path,
+                seconds,
+                self._settings.local_max_tokens,
+                self._settings.local_threads,
+            )
         except local_server.NotReady as exc:
             raise EngineError(str(exc)) from None
         self.model = server.model
