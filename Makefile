@@ -66,8 +66,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check coach tests bench deploy
 	$(BIN)/mypy coach tests
 
+# Two workers, each taking a whole test file (its servers and browser are module fixtures):
+# much of the suite waits on servers, kernels and Chromium, so two share two cores well.
 test: $(STAMP) $(HUB_STAMP) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # After editing corpus/: the shipped corpus's vectors anew (coach/data/vectors.sqlite3).
 vectors: $(STAMP)
