@@ -41,9 +41,9 @@ LlamaServer = local_server.LlamaServer
 
 def start(port: int, timeout: float = 120.0) -> LlamaServer:
     """Start the server on 127.0.0.1:``port`` and wait until it answers: the product's own
-    start (``coach.local_server``), with short answers and one thread: the tests run two at
-    a time on two cores, and llama.cpp with two threads on a busy machine writes half as
-    fast as with one (17 against 33 tokens a second here, one core kept busy)."""
+    start (``coach.local_server``), with short answers and two threads. (One thread is
+    steadier with a core busy elsewhere, but reads a long prompt half as fast: the model
+    tests took twice as long with it, even with two test workers.)"""
     model = gguf()
     assert model is not None, missing()
-    return local_server.start(model, port, timeout, n_predict=120, threads=1)
+    return local_server.start(model, port, timeout, n_predict=120, threads=2)

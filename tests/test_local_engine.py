@@ -117,7 +117,7 @@ def local(indexed, monkeypatch) -> Path:
     monkeypatch.setenv("COACH_MAX_RETRIES", "0")
     # SmolLM2 rambles to the cap: 120 tokens, as tests/llamaserver.py, keeps this file short
     monkeypatch.setenv("COACH_LOCAL_MAX_TOKENS", "120")
-    monkeypatch.setenv("COACH_LOCAL_THREADS", "1")  # as tests/llamaserver.py, for a busy box
+    monkeypatch.setenv("COACH_LOCAL_THREADS", "2")  # as tests/llamaserver.py
     reset_settings()
     return model
 
@@ -142,7 +142,7 @@ def test_a_local_draft_streams_and_is_checked_or_falls_back_saying_why(local):
     assert len(pieces) > 3, "the tokens did not stream"
     server = local_server.running()
     assert server is not None and server.path == local.resolve()
-    assert server.threads == 1  # COACH_LOCAL_THREADS reaches llama.cpp
+    assert server.threads == 2  # COACH_LOCAL_THREADS reaches llama.cpp
     turn: dict[str, Any] = recent(coach.get_settings().log_path, 1)[0]  # a turn log row
     assert turn["task"] == "draft" and turn["completion_tokens"] > 0
     if d.provider == "local":  # the model's text is used only if it passed every check
