@@ -39,16 +39,16 @@ def cached_embed(
     """Vectors for ``texts``: from the cache where known, from ``embed`` for the rest."""
     if not texts:
         return []
+    keys = [key_of(embedder, t) for t in texts]
     if folder is None:
-        return _fill(texts, [key_of(embedder, t) for t in texts], {}, embed)[0]
+        return _fill(texts, keys, {}, embed)[0]
     try:
         folder.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(folder / "embeddings.sqlite3", timeout=30)
     except (OSError, sqlite3.Error):  # a cache that cannot open is not worth stopping for
-        return _fill(texts, [key_of(embedder, t) for t in texts], {}, embed)[0]
+        return _fill(texts, keys, {}, embed)[0]
     try:
         db.execute(CREATE)
-        keys = [key_of(embedder, t) for t in texts]
         out, new = _fill(texts, keys, _lookup(db, keys), embed)
         if new:
             with db:
